@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of nxd_mqtt on a fresh Debian machine: installs what is missing, then
+# format and lint checks, Rust tests (fuzz corpora replayed), Cortex-M builds, the header drift
+# check, and the CTest suite (host, NetX stand-in and QEMU firmware against private brokers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export PATH="$PATH:/usr/sbin"
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "dependencies"
+scripts/install_deps.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (host, all targets)"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test"
+cargo test
+
+step "Cortex-M builds of the protocol core (no port)"
+for t in thumbv7m-none-eabi thumbv7em-none-eabihf; do
+    cargo build --release --lib --no-default-features --target "$t"
+done
+
+if [ -d src/port/bare ]; then
+    step "Cortex-M builds with the bare-metal port"
+    for t in thumbv7m-none-eabi thumbv7em-none-eabihf; do
+        cargo clippy --lib --no-default-features --features bare --target "$t" -- -D warnings
+    done
+fi
+
+if [ -x scripts/check_header.sh ]; then
+    step "generated header drift check"
+    scripts/check_header.sh
+fi
+
+step "CTest"
+BUILD="$ROOT/build/ci"
+rm -rf "$BUILD"
+cmake -S "$ROOT" -B "$BUILD" -DBUILD_TESTING=ON -DCMAKE_BUILD_TYPE=Debug
+cmake --build "$BUILD" -j"$(nproc)"
+ctest --test-dir "$BUILD" --output-on-failure --timeout 300
