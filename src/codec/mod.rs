@@ -257,106 +257,13 @@ pub enum EncodeError {
     InvalidField,
 }
 
-// ---------------------------------------------------------------------------------------------
-// Functions below: signatures are the contract; bodies are the implementer's.
-// ---------------------------------------------------------------------------------------------
+mod decode;
+mod encode;
+mod reader;
 
-/// Encodes `value` as a remaining length into `buf`; returns the number of bytes (1..=4).
-pub fn encode_remaining_length(value: u32, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let _ = (value, buf);
-    Err(EncodeError::InvalidField)
-}
-
-/// Decodes a remaining length at the start of `buf` (the bytes after the first header byte).
-/// `Ok(None)` means more bytes are needed; `Ok(Some((value, bytes_used)))` on success.
-pub fn decode_remaining_length(buf: &[u8]) -> Result<Option<(u32, usize)>, DecodeError> {
-    let _ = buf;
-    Ok(None)
-}
-
-/// Decodes exactly one whole frame (fixed header + body) of any packet type.
-pub fn decode_packet(frame: &[u8]) -> Result<Packet<'_>, DecodeError> {
-    let _ = frame;
-    Err(DecodeError::Truncated)
-}
-
-/// Decodes exactly one whole frame that a client may receive; packets only a server receives
-/// give [`DecodeError::ServerOnlyPacket`].
-pub fn decode_inbound(frame: &[u8]) -> Result<Packet<'_>, DecodeError> {
-    let _ = frame;
-    Err(DecodeError::Truncated)
-}
-
-impl Packet<'_> {
-    /// Size of the whole encoded packet (fixed header included).
-    pub fn encoded_len(&self) -> Result<usize, EncodeError> {
-        Err(EncodeError::InvalidField)
-    }
-
-    /// Encodes the whole packet into `buf`; returns the bytes written.
-    pub fn encode(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let _ = buf;
-        Err(EncodeError::InvalidField)
-    }
-}
-
-/// Writes bytes `offset .. offset + buf.len()` (clipped at the end) of the encoded `packet`
-/// into `buf`; returns the number written (0 once `offset` reaches the end).
-pub fn encode_chunk(packet: &Packet<'_>, offset: usize, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let _ = (packet, offset, buf);
-    Err(EncodeError::InvalidField)
-}
-
-/// What [`FrameReader::next_frame`] found.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Frame<'a> {
-    /// One whole frame (fixed header included), valid until the next call.
-    Packet(&'a [u8]),
-    /// A packet whose total size exceeded the reader's limit was skipped. `prefix` holds its
-    /// first bytes (fixed header included, up to the limit) so the caller can read e.g. a
-    /// PUBLISH packet id to acknowledge it.
-    Oversize {
-        /// First header byte.
-        header: u8,
-        /// Its remaining length.
-        remaining_length: u32,
-        /// The first bytes of the packet (at most the reader's capacity).
-        prefix: &'a [u8],
-    },
-}
-
-/// Incremental frame reader over a fixed buffer of `N` bytes: bytes in any split in, whole
-/// frames out. The maximum inbound packet is `min(N, limit)`.
-#[derive(Debug)]
-pub struct FrameReader<const N: usize> {
-    buf: [u8; N],
-    limit: usize,
-    len: usize,
-    // implementer adds state here
-}
-
-impl<const N: usize> FrameReader<N> {
-    /// A reader accepting packets of at most `min(N, limit)` bytes in total.
-    pub const fn new(limit: usize) -> Self {
-        FrameReader { buf: [0; N], limit, len: 0 }
-    }
-
-    /// Feeds bytes from `input`, advancing it past what was consumed, until one frame is
-    /// complete (returned) or the input is exhausted (`Ok(None)`). A malformed remaining
-    /// length is an error: the stream cannot be resynchronised and the caller must close.
-    pub fn next_frame<'s>(&'s mut self, input: &mut &[u8]) -> Result<Option<Frame<'s>>, DecodeError> {
-        let _ = input;
-        let _ = (&self.buf, self.limit, self.len);
-        Ok(None)
-    }
-
-    /// Forgets any partial frame (new connection).
-    pub fn reset(&mut self) {
-        self.len = 0;
-    }
-
-    /// Bytes of a partial frame currently held.
-    pub fn buffered(&self) -> usize {
-        self.len
-    }
-}
+pub use decode::{
+    decode_inbound, decode_packet, decode_remaining_length, is_valid_mqtt_string,
+    is_valid_topic_filter, is_valid_topic_name, packet_type, TopicIter,
+};
+pub use encode::{encode_chunk, encode_remaining_length};
+pub use reader::{Frame, FrameReader};
