@@ -259,6 +259,7 @@ pub enum EncodeError {
 
 mod decode;
 mod encode;
+mod fuzz_check;
 mod reader;
 
 pub use decode::{
@@ -266,4 +267,6 @@ pub use decode::{
     is_valid_topic_filter, is_valid_topic_name, packet_type, TopicIter,
 };
 pub use encode::{encode_chunk, encode_remaining_length};
+#[doc(hidden)]
+pub use fuzz_check::fuzz_check_decode;
 pub use reader::{Frame, FrameReader};
