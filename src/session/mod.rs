@@ -43,7 +43,18 @@
 //!   skipped), wrapping 0xFFFF → 1.
 #![forbid(unsafe_code)]
 
-use crate::codec::{DecodeError, PacketType, QoS, Will};
+mod bufs;
+mod fuzz_check;
+mod store;
+
+use crate::codec::{
+    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader, Packet,
+    PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
+};
+use bufs::{Bytes, Events};
+#[doc(hidden)]
+pub use fuzz_check::fuzz_check_session;
+use store::{Kind, Store, IN_QOS2, PUB1, PUB2, PUBREL, SUB, UNSUB};
 
 /// Time in ticks of the platform clock; wraps around (compare with wrapping arithmetic).
 pub type Tick = u32;
@@ -223,9 +234,377 @@ pub struct Session<
     const TX: usize,
     const INFLIGHT: usize,
 > {
+    reader: FrameReader<RX>,
+    /// A complete PUBLISH frame is held in `reader` until the receive queue has room for it.
+    parked: bool,
+    core: Core<QUEUE, STORE, TX, INFLIGHT>,
+}
+
+/// Everything but the frame reader, so a frame borrowed from the reader can be handled.
+#[derive(Debug)]
+struct Core<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize> {
     config: Config,
     state: State,
-    // implementer adds state here (frame reader, queues, records...)
+    /// Last `now` seen (for deadlines refreshed where no `now` is passed).
+    now: Tick,
+    tx: Bytes<TX>,
+    /// Receive queue: whole PUBLISH frames as received, oldest first.
+    queue: Bytes<QUEUE>,
+    queued: usize,
+    /// The head message was refused once by a too-small `message_get`.
+    strike: bool,
+    store: Store<STORE, INFLIGHT>,
+    events: Events,
+    /// A close request not yet reported (always reported after the queued events).
+    close: Option<CloseReason>,
+    /// No more input or commands until `connection_closed` (close requested or DISCONNECT queued).
+    halted: bool,
+    clean: bool,
+    next_id: u16,
+    /// Resend after CONNACK in progress: index of the next store record to resend.
+    resending: bool,
+    resend: usize,
+    /// Keep-alive K in ticks (0: off).
+    keepalive: u32,
+    /// Deadline D: last transmission + K.
+    deadline: Tick,
+    /// Next periodic keep-alive check.
+    timer: Tick,
+    ping: bool,
+    ping_sent: Tick,
+}
+
+/// Signed distance from `b` to `a` (positive: `a` after `b`) on the wrapping clock.
+fn diff(a: Tick, b: Tick) -> i32 {
+    a.wrapping_sub(b) as i32
+}
+
+fn next_id_after(id: u16) -> u16 {
+    id.checked_add(1).unwrap_or(1)
+}
+
+/// Maps an encoder refusal to a command error.
+fn encode_error(e: EncodeError) -> Error {
+    match e {
+        EncodeError::FieldTooLong | EncodeError::InvalidField => Error::InvalidParameter,
+        _ => Error::TooLarge,
+    }
+}
+
+/// Reads the packet id of a PUBLISH from the first bytes of its frame (oversize prefix).
+fn publish_id(prefix: &[u8]) -> Option<u16> {
+    let (_, used) = decode_remaining_length(prefix.get(1..)?).ok()??;
+    let t = 1 + used;
+    let topic_len = usize::from(u16::from_be_bytes([*prefix.get(t)?, *prefix.get(t + 1)?]));
+    let i = t + 2 + topic_len;
+    Some(u16::from_be_bytes([*prefix.get(i)?, *prefix.get(i + 1)?]))
+}
+
+/// Total size of the frame at the start of `buf` (fixed header included).
+fn frame_len(buf: &[u8]) -> usize {
+    match buf.get(1..).map(decode_remaining_length) {
+        Some(Ok(Some((rl, used)))) => 1 + used + rl as usize,
+        _ => buf.len(),
+    }
+}
+
+impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize>
+    Core<QUEUE, STORE, TX, INFLIGHT>
+{
+    /// Record limit: `INFLIGHT`, lowered by `Config::max_inflight`.
+    fn cap(&self) -> usize {
+        match self.config.max_inflight {
+            0 => INFLIGHT,
+            m => m.min(INFLIGHT),
+        }
+    }
+
+    fn initial_id(&self) -> u16 {
+        self.config.initial_packet_id.max(1)
+    }
+
+    /// Input can be taken now: connection open, room for one reply and one event.
+    fn can_take(&self) -> bool {
+        self.state != State::Idle && !self.halted && self.tx.free() >= 4 && self.events.free() >= 1
+    }
+
+    /// Every queued transmission pushes the keep-alive deadline.
+    fn sent(&mut self) {
+        self.deadline = self.now.wrapping_add(self.keepalive);
+    }
+
+    /// Queues a 2- or 4-byte control packet; false without room.
+    fn send_small(&mut self, bytes: &[u8]) -> bool {
+        match self.tx.append(bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.sent();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn send_ack(&mut self, header: u8, id: u16) {
+        let [hi, lo] = id.to_be_bytes();
+        self.send_small(&[header, 2, hi, lo]);
+    }
+
+    /// Encodes `packet` into the transmit queue (size checked by the caller).
+    fn send_packet(&mut self, packet: &Packet<'_>, n: usize) -> Result<(), Error> {
+        let dst = self.tx.append(n).ok_or(Error::TransmitFull)?;
+        if let Err(e) = packet.encode(dst) {
+            self.tx.unappend(n);
+            return Err(encode_error(e));
+        }
+        self.sent();
+        Ok(())
+    }
+
+    /// The first id from `next_id` on that no outbound record uses.
+    fn free_id(&self) -> u16 {
+        let mut id = self.next_id.max(1);
+        while self.store.id_in_use(id) {
+            id = next_id_after(id);
+        }
+        id
+    }
+
+    /// Common checks of publish/subscribe/unsubscribe: returns the encoded size.
+    fn check_command(&self, packet: &Packet<'_>, stored: bool) -> Result<usize, Error> {
+        if self.state != State::Connected || self.halted {
+            return Err(Error::NotConnected);
+        }
+        let n = packet.encoded_len().map_err(encode_error)?;
+        if n > TX || (stored && n > STORE) || self.cap() == 0 {
+            return Err(Error::TooLarge);
+        }
+        if self.store.len() >= self.cap() || (stored && self.store.free() < n) {
+            return Err(Error::InflightFull);
+        }
+        if self.resending || self.tx.free() < n {
+            return Err(Error::TransmitFull);
+        }
+        Ok(n)
+    }
+
+    /// Queues SUBSCRIBE / UNSUBSCRIBE with one filter and records it.
+    fn sub_unsub(&mut self, filter: &[u8], qos: Option<QoS>) -> Result<u16, Error> {
+        if filter.is_empty() {
+            return Err(Error::InvalidParameter);
+        }
+        let id = self.free_id();
+        let list = [SubscribeTopic { filter, qos: qos.unwrap_or(QoS::AtMostOnce) }];
+        let topics = Topics::List(&list);
+        let (packet, kind) = match qos {
+            Some(_) => (Packet::Subscribe { packet_id: id, topics }, SUB),
+            None => (Packet::Unsubscribe { packet_id: id, topics }, UNSUB),
+        };
+        let n = self.check_command(&packet, false)?;
+        self.send_packet(&packet, n)?;
+        self.store.push(kind, id, &[]);
+        self.next_id = next_id_after(id);
+        Ok(id)
+    }
+
+    /// Asks the client to close; while connecting, a `ConnectFailed` comes first.
+    fn close_with(&mut self, reason: CloseReason) {
+        if self.halted {
+            return;
+        }
+        if self.state == State::Connecting {
+            let e = match reason {
+                CloseReason::ConnectFailed(e) => e,
+                _ => ConnackError::Invalid,
+            };
+            self.events.push(Event::ConnectFailed(e));
+        }
+        self.close = Some(reason);
+        self.halted = true;
+        self.resending = false;
+    }
+
+    fn protocol_error(&mut self, e: DecodeError) {
+        self.close_with(match e {
+            DecodeError::ServerOnlyPacket(PacketType::Disconnect) => CloseReason::BrokerDisconnect,
+            e => CloseReason::ProtocolError(e),
+        });
+    }
+
+    /// Removes store record `i`, keeping the resend cursor on the same next record.
+    fn remove(&mut self, i: usize) {
+        self.store.remove(i);
+        if i < self.resend {
+            self.resend -= 1;
+        }
+    }
+
+    /// Removes the record of `kind`/`id` and reports the completed flow.
+    fn complete(&mut self, kind: Kind, id: u16, ack: PacketType, return_code: u8) {
+        if let Some(i) = self.store.find(kind, id) {
+            self.remove(i);
+            self.events.push(Event::Acknowledged { kind: ack, packet_id: id, return_code });
+        }
+    }
+
+    /// Moves stored PUBLISH copies / PUBRELs into the transmit queue while they fit.
+    fn refill(&mut self) {
+        while self.resending {
+            let Some(r) = self.store.get(self.resend) else {
+                self.resending = false;
+                break;
+            };
+            let ok = match r.kind {
+                PUB1 | PUB2 => match self.tx.append(r.len) {
+                    Some(dst) => {
+                        dst.copy_from_slice(self.store.bytes(self.resend));
+                        true
+                    }
+                    None => false,
+                },
+                PUBREL => {
+                    let [hi, lo] = r.id.to_be_bytes();
+                    match self.tx.append(4) {
+                        Some(dst) => {
+                            dst.copy_from_slice(&[0x62, 2, hi, lo]);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                _ => true,
+            };
+            if !ok {
+                break;
+            }
+            if r.kind != IN_QOS2 {
+                self.sent();
+            }
+            self.resend += 1;
+        }
+    }
+
+    /// One complete frame from the reader.
+    fn on_frame(&mut self, frame: Frame<'_>) {
+        match frame {
+            Frame::Packet(bytes) => match decode_inbound(bytes) {
+                Ok(packet) => self.on_packet(packet, bytes),
+                Err(_) if self.state == State::Connecting && bytes.first().map(|b| b >> 4) == Some(2) => {
+                    self.close_with(CloseReason::ConnectFailed(ConnackError::Invalid));
+                }
+                Err(e) => self.protocol_error(e),
+            },
+            Frame::Oversize { header, prefix, .. } => {
+                let qos = (header >> 1) & 3;
+                if header >> 4 != 3 || self.state != State::Connected {
+                    self.protocol_error(DecodeError::InvalidLength);
+                } else if qos == 3 {
+                    self.protocol_error(DecodeError::InvalidQoS);
+                } else if qos == 0 {
+                    self.events.push(Event::MessageDropped(DropReason::TooLarge));
+                } else {
+                    match publish_id(prefix) {
+                        Some(0) => self.protocol_error(DecodeError::ZeroPacketId),
+                        // Topic longer than the reader: the id cannot be read, no ack possible.
+                        None => self.events.push(Event::MessageDropped(DropReason::TooLarge)),
+                        Some(id) => self.on_publish(qos, id, None),
+                    }
+                }
+            }
+        }
+    }
+
+    /// An inbound PUBLISH (`frame` None: too large, dropped): queue, remember QoS 2 ids, ack.
+    fn on_publish(&mut self, qos: u8, id: u16, frame: Option<&[u8]>) {
+        let duplicate = qos == 2 && self.store.find(IN_QOS2, id).is_some();
+        if !duplicate {
+            if qos == 2 && self.store.len() < self.cap() {
+                self.store.push(IN_QOS2, id, &[]);
+            }
+            let slot = frame.and_then(|f| Some((f, self.queue.append(f.len())?)));
+            match slot {
+                Some((f, dst)) => {
+                    dst.copy_from_slice(f);
+                    self.queued += 1;
+                    self.events.push(Event::MessageReceived { queued: self.queued });
+                }
+                None => self.events.push(Event::MessageDropped(DropReason::TooLarge)),
+            }
+        }
+        match qos {
+            1 => self.send_ack(0x40, id),
+            2 => self.send_ack(0x50, id),
+            _ => {}
+        }
+    }
+
+    fn on_packet(&mut self, packet: Packet<'_>, bytes: &[u8]) {
+        if self.state == State::Connecting {
+            let Packet::Connack { session_present, return_code } = packet else {
+                return self.protocol_error(DecodeError::InvalidProtocol);
+            };
+            let reason = match return_code {
+                0 if session_present && self.clean => ConnackError::Invalid,
+                0 => return self.on_connected(session_present),
+                1..=5 => ConnackError::Refused(return_code),
+                _ => ConnackError::Invalid,
+            };
+            return self.close_with(CloseReason::ConnectFailed(reason));
+        }
+        match packet {
+            Packet::Publish(p) => {
+                self.on_publish(p.qos as u8, p.packet_id.unwrap_or(0), Some(bytes));
+            }
+            Packet::Puback(id) => self.complete(PUB1, id, PacketType::Puback, 0),
+            Packet::Pubrec(id) => {
+                let known = self.store.find(PUB2, id).or_else(|| self.store.find(PUBREL, id));
+                if let Some(i) = known {
+                    self.store.strip(i, PUBREL);
+                    self.send_ack(0x62, id);
+                }
+            }
+            Packet::Pubcomp(id) => self.complete(PUBREL, id, PacketType::Pubcomp, 0),
+            Packet::Pubrel(id) => {
+                self.complete(IN_QOS2, id, PacketType::Pubrel, 0);
+                self.send_ack(0x70, id);
+            }
+            Packet::Suback { packet_id, return_codes } => match return_codes {
+                [rc] => self.complete(SUB, packet_id, PacketType::Suback, *rc),
+                _ if self.store.find(SUB, packet_id).is_some() => {
+                    self.protocol_error(DecodeError::InvalidLength);
+                }
+                _ => {}
+            },
+            Packet::Unsuback(id) => self.complete(UNSUB, id, PacketType::Unsuback, 0),
+            Packet::Pingresp => self.ping = false,
+            // A second CONNACK (decode_inbound rejects the server-only packets).
+            _ => self.protocol_error(DecodeError::InvalidProtocol),
+        }
+    }
+
+    fn on_connected(&mut self, session_present: bool) {
+        self.state = State::Connected;
+        self.events.push(Event::Connected { session_present });
+        if !self.store.has_outbound() {
+            self.next_id = self.initial_id();
+        }
+        if !self.clean {
+            self.resending = true;
+            self.resend = 0;
+            self.refill();
+        }
+    }
+
+    /// Removes the head message of the receive queue.
+    fn pop_message(&mut self) {
+        let n = frame_len(self.queue.data());
+        self.queue.consume(n);
+        self.queued = self.queued.saturating_sub(1);
+        if self.queued == 0 {
+            self.queue.clear();
+        }
+        self.strike = false;
+    }
 }
 
 impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize>
@@ -233,134 +612,368 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
 {
     /// A new Idle session.
     pub fn new(config: Config) -> Self {
-        Session { config, state: State::Idle }
+        Session {
+            reader: FrameReader::new(RX),
+            parked: false,
+            core: Core {
+                config,
+                state: State::Idle,
+                now: 0,
+                tx: Bytes::new(),
+                queue: Bytes::new(),
+                queued: 0,
+                strike: false,
+                store: Store::new(),
+                events: Events::new(),
+                close: None,
+                halted: false,
+                clean: false,
+                next_id: config.initial_packet_id.max(1),
+                resending: false,
+                resend: 0,
+                keepalive: 0,
+                deadline: 0,
+                timer: 0,
+                ping: false,
+                ping_sent: 0,
+            },
+        }
     }
 
     /// Current state.
     pub fn state(&self) -> State {
-        self.state
+        self.core.state
     }
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.core.config
     }
 
     /// Queues CONNECT (state → Connecting). Clean session discards the in-flight store and
     /// resets packet ids first. Errors: AlreadyConnected, Connecting, TooLarge, InvalidParameter.
     pub fn connect(&mut self, now: Tick, options: &ConnectOptions<'_>) -> Result<(), Error> {
-        let _ = (now, options);
-        Err(Error::InvalidParameter)
+        let c = &mut self.core;
+        match c.state {
+            State::Connected => return Err(Error::AlreadyConnected),
+            State::Connecting => return Err(Error::Connecting),
+            State::Idle => {}
+        }
+        let keep_alive = u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
+        let packet = Packet::Connect(Connect {
+            keep_alive,
+            clean_session: options.clean_session,
+            client_id: options.client_id,
+            will: options.will,
+            username: options.username,
+            password: options.password,
+        });
+        let n = packet.encoded_len().map_err(encode_error)?;
+        if n > TX {
+            return Err(Error::TooLarge);
+        }
+        c.now = now;
+        if options.clean_session {
+            c.store.clear();
+            c.next_id = c.initial_id();
+        }
+        c.tx.clear();
+        c.keepalive = (options.keep_alive_secs.saturating_mul(c.config.ticks_per_second)).min(i32::MAX as u32);
+        c.send_packet(&packet, n)?;
+        self.reader.reset();
+        self.parked = false;
+        c.state = State::Connecting;
+        c.clean = options.clean_session;
+        c.halted = false;
+        c.close = None;
+        c.resending = false;
+        c.ping = false;
+        c.timer = now.wrapping_add(c.config.keepalive_timer_rate.max(1));
+        Ok(())
     }
 
     /// Queues a PUBLISH; QoS 1/2 keep a copy in the in-flight store for resend (DUP = 1) on a
     /// non-clean reconnect. Returns the packet id (`None` for QoS 0).
     pub fn publish(&mut self, now: Tick, topic: &[u8], payload: &[u8], qos: QoS, retain: bool) -> Result<Option<u16>, Error> {
-        let _ = (now, topic, payload, qos, retain);
-        Err(Error::NotConnected)
+        let c = &mut self.core;
+        if topic.is_empty() {
+            return Err(Error::InvalidParameter);
+        }
+        c.now = now;
+        let stored = qos != QoS::AtMostOnce;
+        let id = if stored { Some(c.free_id()) } else { None };
+        let packet = Packet::Publish(Publish { dup: false, qos, retain, topic, packet_id: id, payload });
+        let n = c.check_command(&packet, stored)?;
+        c.send_packet(&packet, n)?;
+        if let Some(id) = id {
+            let data = c.tx.data();
+            let copy = data.get(data.len() - n..).unwrap_or_default();
+            c.store.push(if qos == QoS::ExactlyOnce { PUB2 } else { PUB1 }, id, copy);
+            c.store.mark_last_dup();
+            c.next_id = next_id_after(id);
+        }
+        Ok(id)
     }
 
     /// Queues a SUBSCRIBE with one filter; returns its packet id.
     pub fn subscribe(&mut self, now: Tick, filter: &[u8], qos: QoS) -> Result<u16, Error> {
-        let _ = (now, filter, qos);
-        Err(Error::NotConnected)
+        self.core.now = now;
+        self.core.sub_unsub(filter, Some(qos))
     }
 
     /// Queues an UNSUBSCRIBE with one filter; returns its packet id.
     pub fn unsubscribe(&mut self, now: Tick, filter: &[u8]) -> Result<u16, Error> {
-        let _ = (now, filter);
-        Err(Error::NotConnected)
+        self.core.now = now;
+        self.core.sub_unsub(filter, None)
     }
 
     /// Queues DISCONNECT when Connected or Connecting (otherwise does nothing). The client
-    /// flushes, closes the transport and calls `connection_closed`.
+    /// flushes, closes the transport and calls `connection_closed`. From then on the session
+    /// takes no more input and refuses commands until `connection_closed`.
     pub fn disconnect(&mut self, now: Tick) {
-        let _ = now;
+        let c = &mut self.core;
+        if c.state != State::Idle && !c.halted {
+            c.now = now;
+            c.send_small(&[0xE0, 0]);
+            c.halted = true;
+            c.resending = false;
+        }
     }
 
     /// The transport is gone. Returns the state before (Idle if nothing was open). Drops
     /// SUBSCRIBE/UNSUBSCRIBE records, unsent bytes, the partial frame and ping bookkeeping;
     /// keeps the in-flight store and the receive queue.
     pub fn connection_closed(&mut self, now: Tick) -> State {
-        let _ = now;
-        let before = self.state;
-        self.state = State::Idle;
+        let c = &mut self.core;
+        c.now = now;
+        let before = c.state;
+        c.state = State::Idle;
+        c.tx.clear();
+        c.halted = false;
+        c.close = None;
+        c.resending = false;
+        c.ping = false;
+        let mut i = 0;
+        while let Some(r) = c.store.get(i) {
+            if r.kind == SUB || r.kind == UNSUB {
+                c.store.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        self.reader.reset();
+        self.parked = false;
         before
     }
 
     /// Feeds broker bytes; returns how many were consumed (fewer than `input.len()` only when
     /// back-pressured or after a `CloseRequested`).
+    ///
+    /// Nothing is consumed while [`Session::wants_input`] is false. A PUBLISH that needs room
+    /// in the receive queue is consumed and held (parked); it is handled by a later call
+    /// (with or without new bytes) once `message_get` has made room.
     pub fn handle_bytes(&mut self, now: Tick, input: &[u8]) -> usize {
-        let _ = (now, input);
-        0
+        self.core.now = now;
+        let mut rest = input;
+        while self.core.can_take() {
+            if self.parked {
+                let Some(frame) = self.reader.current() else {
+                    self.parked = false;
+                    continue;
+                };
+                if let Frame::Packet(b) = frame {
+                    if b.len() > self.core.queue.free() {
+                        break;
+                    }
+                }
+                self.parked = false;
+                self.core.on_frame(frame);
+                continue;
+            }
+            match self.reader.next_frame(&mut rest) {
+                Err(e) => self.core.protocol_error(e),
+                Ok(Some(frame)) => {
+                    let wait = match frame {
+                        Frame::Packet(b) => {
+                            self.core.state == State::Connected
+                                && b.len() <= QUEUE
+                                && b.len() > self.core.queue.free()
+                                && matches!(decode_inbound(b), Ok(Packet::Publish(_)))
+                        }
+                        Frame::Oversize { .. } => false,
+                    };
+                    if wait {
+                        self.parked = true;
+                    } else {
+                        self.core.on_frame(frame);
+                    }
+                }
+                Ok(None) => break,
+            }
+        }
+        input.len() - rest.len()
     }
 
     /// Advances timers: PINGREQ when the keep-alive is about to pass without a transmission,
     /// `CloseRequested(PingTimeout)` when a PINGRESP is late (spec §12 timing).
+    ///
+    /// Emulates the original's periodic check every `keepalive_timer_rate` (P) ticks: a ping
+    /// outstanding for at least `ping_timeout_delay` ticks closes; otherwise a PINGREQ is
+    /// queued when the deadline (last transmission + K) is at most P ticks away (or past).
     pub fn handle_timeout(&mut self, now: Tick) {
-        let _ = now;
+        let c = &mut self.core;
+        c.now = now;
+        let period = c.config.keepalive_timer_rate.max(1);
+        if c.keepalive == 0 || c.state == State::Idle || diff(now, c.timer) < 0 {
+            return;
+        }
+        c.timer = now.wrapping_add(period);
+        if c.state != State::Connected || c.halted {
+            return;
+        }
+        if c.ping && now.wrapping_sub(c.ping_sent) >= c.config.ping_timeout_delay {
+            c.close_with(CloseReason::PingTimeout);
+        } else if diff(c.deadline, now) <= period as i32 && c.send_small(&[0xC0, 0]) && !c.ping {
+            c.ping = true;
+            c.ping_sent = now;
+        }
     }
 
     /// When `handle_timeout` should be called next (`None`: no timer running).
     pub fn poll_timeout(&self) -> Option<Tick> {
-        None
+        let c = &self.core;
+        (c.keepalive != 0 && c.state != State::Idle && !c.halted).then_some(c.timer)
     }
 
     /// Moves queued outbound bytes into `buf`; returns the count (0 = nothing to send).
     pub fn poll_transmit(&mut self, buf: &mut [u8]) -> usize {
-        let _ = buf;
-        0
+        let c = &mut self.core;
+        let mut n = 0;
+        loop {
+            c.refill();
+            let data = c.tx.data();
+            let k = data.len().min(buf.len() - n);
+            match (buf.get_mut(n..n + k), data.get(..k)) {
+                (Some(d), Some(s)) if k > 0 => d.copy_from_slice(s),
+                _ => break,
+            }
+            c.tx.consume(k);
+            n += k;
+        }
+        n
     }
 
     /// Bytes waiting in the transmit queue.
     pub fn transmit_pending(&self) -> usize {
-        0
+        self.core.tx.len()
     }
 
-    /// Next event for the client, oldest first.
+    /// Next event for the client, oldest first. A `CloseRequested` always comes last.
     pub fn poll_event(&mut self) -> Option<Event> {
-        None
+        let c = &mut self.core;
+        c.events.pop().or_else(|| c.close.take().map(Event::CloseRequested))
     }
 
-    /// False while back-pressured by a full receive queue.
+    /// False while back-pressured: a PUBLISH waits for room in the receive queue, the
+    /// transmit queue has no room for an acknowledgement, or the event queue is full; also
+    /// false when Idle and after a close request or `disconnect`. While true, `handle_bytes`
+    /// makes progress.
     pub fn wants_input(&self) -> bool {
-        true
+        let blocked = match (self.parked, self.reader.current()) {
+            (true, Some(Frame::Packet(b))) => b.len() > self.core.queue.free(),
+            _ => false,
+        };
+        self.core.can_take() && !blocked
     }
 
     /// Copies the oldest message out and removes it (see the module doc for the too-small policy).
     pub fn message_get(&mut self, topic: &mut [u8], payload: &mut [u8]) -> Result<MessageInfo, GetError> {
-        let _ = (topic, payload);
-        Err(GetError::NoMessage)
+        let c = &mut self.core;
+        loop {
+            let data = c.queue.data();
+            let frame = data.get(..frame_len(data)).unwrap_or_default();
+            let p = match decode_inbound(frame) {
+                Ok(Packet::Publish(p)) => p,
+                _ if c.queued == 0 => return Err(GetError::NoMessage),
+                _ => {
+                    c.pop_message();
+                    continue;
+                }
+            };
+            match (topic.get_mut(..p.topic.len()), payload.get_mut(..p.payload.len())) {
+                (Some(t), Some(m)) => {
+                    t.copy_from_slice(p.topic);
+                    m.copy_from_slice(p.payload);
+                    let info = MessageInfo { topic_len: t.len(), payload_len: m.len(), qos: p.qos, retain: p.retain };
+                    c.pop_message();
+                    return Ok(info);
+                }
+                _ if !c.strike => {
+                    c.strike = true;
+                    return Err(GetError::InsufficientBuffer { topic_len: p.topic.len(), payload_len: p.payload.len() });
+                }
+                _ => {
+                    c.pop_message();
+                    c.events.push(Event::MessageDropped(DropReason::BufferTooSmall));
+                }
+            }
+        }
     }
 
     /// Messages in the receive queue.
     pub fn queued_messages(&self) -> usize {
-        0
+        self.core.queued
+    }
+
+    /// Bytes used in the receive queue.
+    pub fn queued_bytes(&self) -> usize {
+        self.core.queue.len()
     }
 
     /// Empties the receive queue (the original's teardown behaviour, memory released).
-    pub fn clear_receive_queue(&mut self) {}
+    pub fn clear_receive_queue(&mut self) {
+        self.core.queue.clear();
+        self.core.queued = 0;
+        self.core.strike = false;
+    }
 
     /// Records in the in-flight store (outbound QoS 1/2, SUBSCRIBE/UNSUBSCRIBE, inbound QoS 2).
     pub fn inflight_len(&self) -> usize {
-        0
+        self.core.store.len()
+    }
+
+    /// Bytes of stored PUBLISH copies in the in-flight store.
+    pub fn inflight_bytes(&self) -> usize {
+        self.core.store.used()
+    }
+
+    /// Inbound bytes held by the frame reader (a partial frame, or a PUBLISH parked by
+    /// back-pressure).
+    pub fn buffered(&self) -> usize {
+        match (self.parked, self.reader.current()) {
+            (true, Some(Frame::Packet(b))) => b.len(),
+            _ => self.reader.buffered(),
+        }
     }
 
     /// Discards the whole in-flight store (delete, clean session).
-    pub fn clear_inflight(&mut self) {}
+    pub fn clear_inflight(&mut self) {
+        self.core.store.clear();
+        self.core.resending = false;
+    }
 
     /// True between a PINGREQ and its PINGRESP (`nxd_mqtt_ping_not_responded`).
     pub fn ping_outstanding(&self) -> bool {
-        false
+        self.core.ping
     }
 
     /// The packet id the next QoS > 0 PUBLISH / SUBSCRIBE / UNSUBSCRIBE will try first.
     pub fn next_packet_id(&self) -> u16 {
-        1
+        self.core.next_id
     }
 
     /// Sets the next packet id (0 becomes 1); ids in flight are still skipped.
     pub fn set_next_packet_id(&mut self, id: u16) {
-        let _ = id;
+        self.core.next_id = id.max(1);
     }
 }

@@ -1,0 +1,146 @@
+//! The in-flight store: records of everything awaiting an acknowledgement, in the order they
+//! were created, with the bytes of stored PUBLISH copies in an arena kept in the same order.
+//!
+//! Keeping records and bytes in creation order makes the resend on reconnect trivially "in
+//! original order" (MQTT-4.6.0) and lets removal be one `copy_within` of the bytes behind.
+
+/// Kind of a record (outbound kinds are below [`IN_QOS2`]).
+pub(crate) type Kind = u8;
+/// Outbound QoS 1 PUBLISH (bytes stored, DUP set) awaiting PUBACK.
+pub(crate) const PUB1: Kind = 1;
+/// Outbound QoS 2 PUBLISH (bytes stored, DUP set) awaiting PUBREC.
+pub(crate) const PUB2: Kind = 2;
+/// Outbound QoS 2 after PUBREC: PUBREL sent, awaiting PUBCOMP (no bytes).
+pub(crate) const PUBREL: Kind = 3;
+/// SUBSCRIBE awaiting SUBACK (no bytes; dropped when the connection closes).
+pub(crate) const SUB: Kind = 4;
+/// UNSUBSCRIBE awaiting UNSUBACK (no bytes; dropped when the connection closes).
+pub(crate) const UNSUB: Kind = 5;
+/// Inbound QoS 2 id: delivered, PUBREC sent, awaiting PUBREL (no bytes).
+pub(crate) const IN_QOS2: Kind = 6;
+
+/// One record.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Record {
+    /// Stored bytes (PUBLISH copies only).
+    pub(crate) len: usize,
+    /// Packet id.
+    pub(crate) id: u16,
+    /// What the record is.
+    pub(crate) kind: Kind,
+}
+
+/// Records (at most `N`) and an arena of `S` bytes.
+#[derive(Debug)]
+pub(crate) struct Store<const S: usize, const N: usize> {
+    recs: [Record; N],
+    count: usize,
+    arena: [u8; S],
+    used: usize,
+}
+
+impl<const S: usize, const N: usize> Store<S, N> {
+    /// An empty store.
+    pub(crate) const fn new() -> Self {
+        Store { recs: [Record { len: 0, id: 0, kind: 0 }; N], count: 0, arena: [0; S], used: 0 }
+    }
+
+    /// Number of records.
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Arena bytes in use.
+    pub(crate) fn used(&self) -> usize {
+        self.used
+    }
+
+    /// Arena bytes free.
+    pub(crate) fn free(&self) -> usize {
+        S - self.used
+    }
+
+    /// Drops everything.
+    pub(crate) fn clear(&mut self) {
+        self.count = 0;
+        self.used = 0;
+    }
+
+    /// Record `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<Record> {
+        self.recs.get(..self.count)?.get(i).copied()
+    }
+
+    /// Index of the first record of `kind` with `id`.
+    pub(crate) fn find(&self, kind: Kind, id: u16) -> Option<usize> {
+        self.live().iter().position(|r| r.kind == kind && r.id == id)
+    }
+
+    /// True when an outbound record uses `id`.
+    pub(crate) fn id_in_use(&self, id: u16) -> bool {
+        self.live().iter().any(|r| r.kind < IN_QOS2 && r.id == id)
+    }
+
+    /// True when some outbound record is pending.
+    pub(crate) fn has_outbound(&self) -> bool {
+        self.live().iter().any(|r| r.kind < IN_QOS2)
+    }
+
+    fn live(&self) -> &[Record] {
+        self.recs.get(..self.count).unwrap_or_default()
+    }
+
+    /// Offset of record `i`'s bytes in the arena.
+    fn offset(&self, i: usize) -> usize {
+        self.recs.get(..i).unwrap_or_default().iter().map(|r| r.len).sum()
+    }
+
+    /// The stored bytes of record `i`.
+    pub(crate) fn bytes(&self, i: usize) -> &[u8] {
+        let off = self.offset(i);
+        let len = self.get(i).map_or(0, |r| r.len);
+        self.arena.get(off..off + len).unwrap_or_default()
+    }
+
+    /// Appends a record with a copy of `bytes`; false (nothing changed) without room.
+    pub(crate) fn push(&mut self, kind: Kind, id: u16, bytes: &[u8]) -> bool {
+        let (Some(rec), Some(dst)) =
+            (self.recs.get_mut(self.count), self.arena.get_mut(self.used..self.used + bytes.len()))
+        else {
+            return false;
+        };
+        dst.copy_from_slice(bytes);
+        *rec = Record { len: bytes.len(), id, kind };
+        self.count += 1;
+        self.used += bytes.len();
+        true
+    }
+
+    /// Sets the first stored byte of the last record (the DUP bit of a PUBLISH copy).
+    pub(crate) fn mark_last_dup(&mut self) {
+        let len = self.count.checked_sub(1).and_then(|i| self.get(i)).map_or(0, |r| r.len);
+        if let Some(b) = self.arena.get_mut(self.used - len) {
+            *b |= 0x08;
+        }
+    }
+
+    /// Turns record `i` into a bare record of `kind`, releasing its bytes.
+    pub(crate) fn strip(&mut self, i: usize, kind: Kind) {
+        let off = self.offset(i);
+        if let Some(r) = self.recs.get_mut(..self.count).and_then(|l| l.get_mut(i)) {
+            self.arena.copy_within(off + r.len..self.used, off);
+            self.used -= r.len;
+            r.len = 0;
+            r.kind = kind;
+        }
+    }
+
+    /// Removes record `i`.
+    pub(crate) fn remove(&mut self, i: usize) {
+        if i < self.count {
+            self.strip(i, 0);
+            self.recs.copy_within(i + 1..self.count, i);
+            self.count -= 1;
+        }
+    }
+}
