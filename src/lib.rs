@@ -18,6 +18,13 @@
 pub mod codec;
 pub mod session;
 
+#[cfg(any(feature = "posix", feature = "bare", feature = "netx"))]
+pub mod client;
+#[cfg(any(feature = "posix", feature = "bare", feature = "netx"))]
+pub mod ffi;
+#[cfg(any(feature = "posix", feature = "bare", feature = "netx"))]
+pub mod port;
+
 /// Firmware builds abort on panic (the core never panics on input; this is the last resort).
 #[cfg(all(target_os = "none", not(test)))]
 #[panic_handler]

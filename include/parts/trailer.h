@@ -1,0 +1,35 @@
+/* ---- hand-written part (include/parts/trailer.h) ---- */
+
+/* Public names, as in the original: macros over the checking front ends (_nxde_) or, with
+   NX_DISABLE_ERROR_CHECKING defined in the application, over the cores (_nxd_). The
+   nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
+   nxd_mqtt_client_secure_connect is not provided (no TLS in this build). */
+#ifndef NXD_MQTT_CLIENT_SOURCE_CODE
+#ifdef NX_DISABLE_ERROR_CHECKING
+#define nxd_mqtt_client_create _nxd_mqtt_client_create
+#define nxd_mqtt_client_login_set _nxd_mqtt_client_login_set
+#define nxd_mqtt_client_will_message_set _nxd_mqtt_client_will_message_set
+#define nxd_mqtt_client_delete _nxd_mqtt_client_delete
+#define nxd_mqtt_client_connect _nxd_mqtt_client_connect
+#define nxd_mqtt_client_publish _nxd_mqtt_client_publish
+#define nxd_mqtt_client_subscribe _nxd_mqtt_client_subscribe
+#define nxd_mqtt_client_unsubscribe _nxd_mqtt_client_unsubscribe
+#define nxd_mqtt_client_disconnect _nxd_mqtt_client_disconnect
+#define nxd_mqtt_client_receive_notify_set _nxd_mqtt_client_receive_notify_set
+#define nxd_mqtt_client_message_get _nxd_mqtt_client_message_get
+#define nxd_mqtt_client_disconnect_notify_set _nxd_mqtt_client_disconnect_notify_set
+#else
+#define nxd_mqtt_client_create _nxde_mqtt_client_create
+#define nxd_mqtt_client_login_set _nxde_mqtt_client_login_set
+#define nxd_mqtt_client_will_message_set _nxde_mqtt_client_will_message_set
+#define nxd_mqtt_client_delete _nxde_mqtt_client_delete
+#define nxd_mqtt_client_connect _nxde_mqtt_client_connect
+#define nxd_mqtt_client_publish _nxde_mqtt_client_publish
+#define nxd_mqtt_client_subscribe _nxde_mqtt_client_subscribe
+#define nxd_mqtt_client_unsubscribe _nxde_mqtt_client_unsubscribe
+#define nxd_mqtt_client_disconnect _nxde_mqtt_client_disconnect
+#define nxd_mqtt_client_receive_notify_set _nxde_mqtt_client_receive_notify_set
+#define nxd_mqtt_client_message_get _nxde_mqtt_client_message_get
+#define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
+#endif /* NX_DISABLE_ERROR_CHECKING */
+#endif /* NXD_MQTT_CLIENT_SOURCE_CODE */

@@ -1,0 +1,66 @@
+//! The client control block `NXD_MQTT_CLIENT` that the application allocates (static, global
+//! or on the stack) and passes to every call.
+//!
+//! Layout: the members applications and middleware read or assign directly are real, named
+//! members (same names and types as the original); everything else is an opaque area whose
+//! size is the real state of the selected port ([`NXD_MQTT_CLIENT_OPAQUE_WORDS`] machine
+//! words). A compile-time assertion below keeps that constant equal to the port's state, so
+//! the header cannot drift from the library.
+//!
+//! Rules inherited from the original: `nxd_mqtt_client_create` initialises the whole block
+//! (anything written before is lost); the block must not be moved or copied while created
+//! (this library detects a moved or copied block and refuses to use it:
+//! `NXD_MQTT_MUTEX_FAILURE` / `NXD_MQTT_NOT_CONNECTED`).
+#![allow(non_camel_case_types)]
+
+use super::types::{CHAR, NX_PACKET, UINT, USHORT, VOID};
+
+/// Machine words (`uintptr_t`) of port state inside [`NXD_MQTT_CLIENT_STRUCT`] (host port:
+/// a handle to the client's heap state and the block's own address).
+#[cfg(feature = "posix")]
+pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
+
+/// Connect notify: `(client, status, context)`. Called with the result of every CONNACK
+/// (`NXD_MQTT_SUCCESS`, `NXD_MQTT_SERVER_MESSAGE_FAILURE`, 0x10081..0x10085) in blocking and
+/// non-blocking connects, with `NXD_MQTT_CONNECT_FAILURE` when a non-blocking connect fails
+/// or a connecting client is torn down.
+pub type NxdMqttConnectNotify = Option<unsafe extern "C" fn(*mut NXD_MQTT_CLIENT, UINT, *mut VOID)>;
+
+/// Ack notify: `(client, packet type, packet id, transmit packet, context)`. Types: 4 PUBACK
+/// (outbound QoS 1 done), 7 PUBCOMP (outbound QoS 2 done), 6 PUBREL (inbound QoS 2 done), 9
+/// SUBACK, 11 UNSUBACK. The transmit packet pointer is NULL on ports without packet pools.
+pub type NxdMqttAckNotify =
+    Option<unsafe extern "C" fn(*mut NXD_MQTT_CLIENT, UINT, USHORT, *mut NX_PACKET, *mut VOID)>;
+
+/// The client control block (typedef `NXD_MQTT_CLIENT`). Allocated by the application,
+/// initialised by `nxd_mqtt_client_create`, released by `nxd_mqtt_client_delete`.
+#[repr(C)]
+pub struct NXD_MQTT_CLIENT_STRUCT {
+    /// Client identifier given to create (stored by pointer, not copied; must stay valid
+    /// while the client exists). Read-only for the application.
+    pub nxd_mqtt_client_id: *mut CHAR,
+    /// Length of the client identifier. Read-only for the application.
+    pub nxd_mqtt_client_id_length: UINT,
+    /// `NXD_MQTT_CLIENT_STATE_*`, kept current by the library. Read-only for the application.
+    pub nxd_mqtt_client_state: UINT,
+    /// Next packet identifier for a QoS > 0 PUBLISH, SUBSCRIBE or UNSUBSCRIBE. The library
+    /// mirrors its counter here; an application may write another value (e.g. 0xFFFF), which
+    /// the library takes over before the next command (ids still in flight are skipped).
+    pub nxd_mqtt_client_packet_identifier: UINT,
+    /// `NX_TRUE` between a PINGREQ and its PINGRESP, else `NX_FALSE`. Read-only.
+    pub nxd_mqtt_ping_not_responded: UINT,
+    /// Connect notify, assigned directly by the application after create (or with the
+    /// extension `nxd_mqtt_client_connect_notify_set`).
+    pub nxd_mqtt_connect_notify: NxdMqttConnectNotify,
+    /// Context passed to the connect notify.
+    pub nxd_mqtt_connect_context: *mut VOID,
+    /// Ack notify, assigned directly by the application after create.
+    pub nxd_mqtt_ack_receive_notify: NxdMqttAckNotify,
+    /// Context passed to the ack notify.
+    pub nxd_mqtt_ack_receive_context: *mut VOID,
+    /// Library state; do not touch.
+    pub nxd_mqtt_client_opaque: [usize; NXD_MQTT_CLIENT_OPAQUE_WORDS],
+}
+
+/// `NXD_MQTT_CLIENT` (the header declares it as a typedef of the struct tag).
+pub type NXD_MQTT_CLIENT = NXD_MQTT_CLIENT_STRUCT;
