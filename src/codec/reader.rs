@@ -7,7 +7,7 @@ use super::decode::decode_remaining_length;
 use super::DecodeError;
 
 /// What [`FrameReader::next_frame`] found.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Frame<'a> {
     /// One whole frame (fixed header included), valid until the next call.
     Packet(&'a [u8]),
