@@ -1,14 +1,17 @@
 //! CONNECT / CONNACK, state transitions, disconnect and connection_closed.
 mod session_common;
 use nxd_mqtt::codec::{decode_packet, DecodeError, Packet, QoS, Will};
-use nxd_mqtt::session::{CloseReason, ConnackError, Config, ConnectOptions, Error, Event, State};
+use nxd_mqtt::session::{CloseReason, Config, ConnackError, ConnectOptions, Error, Event, State};
 use session_common::*;
 
 #[test]
 fn connect_bytes_match_the_original() {
     let mut h = std_session();
     let c = h.connect_with(&OPTS);
-    assert_eq!(c, b"\x10\x10\x00\x04MQTT\x04\x00\x00\x00\x00\x041234".to_vec());
+    assert_eq!(
+        c,
+        b"\x10\x10\x00\x04MQTT\x04\x00\x00\x00\x00\x041234".to_vec()
+    );
     let mut h = std_session();
     let c = h.connect_with(&ConnectOptions {
         username: Some(b""),
@@ -17,10 +20,21 @@ fn connect_bytes_match_the_original() {
         clean_session: true,
         ..OPTS
     });
-    assert_eq!(c, b"\x10\x14\x00\x04MQTT\x04\xC2\x00\x3C\x00\x041234\x00\x00\x00\x00".to_vec());
+    assert_eq!(
+        c,
+        b"\x10\x14\x00\x04MQTT\x04\xC2\x00\x3C\x00\x041234\x00\x00\x00\x00".to_vec()
+    );
     let mut h = std_session();
-    let will = Will { topic: b"wt", message: b"wm", qos: QoS::AtLeastOnce, retain: true };
-    let c = h.connect_with(&ConnectOptions { will: Some(will), ..OPTS });
+    let will = Will {
+        topic: b"wt",
+        message: b"wm",
+        qos: QoS::AtLeastOnce,
+        retain: true,
+    };
+    let c = h.connect_with(&ConnectOptions {
+        will: Some(will),
+        ..OPTS
+    });
     assert_eq!(c[9], 0x2C);
     match decode_packet(&c).unwrap() {
         Packet::Connect(cp) => assert_eq!(cp.will, Some(will)),
@@ -34,7 +48,12 @@ fn connack_accepted_and_session_present() {
     h.connect_with(&OPTS);
     assert!(h.s.wants_input());
     h.feed_all(&[0x20, 2, 1, 0]);
-    assert_eq!(h.events(), vec![Event::Connected { session_present: true }]);
+    assert_eq!(
+        h.events(),
+        vec![Event::Connected {
+            session_present: true
+        }]
+    );
     assert_eq!(h.s.state(), State::Connected);
 }
 
@@ -47,10 +66,17 @@ fn every_refusal_code_is_mapped() {
         let r = ConnackError::Refused(rc);
         assert_eq!(
             h.events(),
-            vec![Event::ConnectFailed(r), Event::CloseRequested(CloseReason::ConnectFailed(r))]
+            vec![
+                Event::ConnectFailed(r),
+                Event::CloseRequested(CloseReason::ConnectFailed(r))
+            ]
         );
         assert!(!h.s.wants_input());
-        assert_eq!(h.feed(&[0x20, 2, 0, 0]), 0, "nothing consumed after a close request");
+        assert_eq!(
+            h.feed(&[0x20, 2, 0, 0]),
+            0,
+            "nothing consumed after a close request"
+        );
         assert_eq!(h.closed(), State::Connecting);
         // retry works
         h.connected(false);
@@ -59,12 +85,18 @@ fn every_refusal_code_is_mapped() {
 
 fn invalid_connack(bytes: &[u8], clean: bool) {
     let mut h = std_session();
-    h.connect_with(&ConnectOptions { clean_session: clean, ..OPTS });
+    h.connect_with(&ConnectOptions {
+        clean_session: clean,
+        ..OPTS
+    });
     h.feed(bytes);
     let r = ConnackError::Invalid;
     assert_eq!(
         h.events(),
-        vec![Event::ConnectFailed(r), Event::CloseRequested(CloseReason::ConnectFailed(r))],
+        vec![
+            Event::ConnectFailed(r),
+            Event::CloseRequested(CloseReason::ConnectFailed(r))
+        ],
         "{bytes:02X?}"
     );
     assert_eq!(h.closed(), State::Connecting);
@@ -109,7 +141,9 @@ fn connack_coalesced_with_following_data_is_accepted() {
     assert_eq!(
         h.events(),
         vec![
-            Event::Connected { session_present: true },
+            Event::Connected {
+                session_present: true
+            },
             Event::MessageReceived { queued: 1 },
             Event::MessageReceived { queued: 2 }
         ]
@@ -140,7 +174,9 @@ fn second_connack_is_a_protocol_error() {
     h.feed_all(&[0x20, 2, 0, 0]);
     assert_eq!(
         h.events(),
-        vec![Event::CloseRequested(CloseReason::ProtocolError(DecodeError::InvalidProtocol))]
+        vec![Event::CloseRequested(CloseReason::ProtocolError(
+            DecodeError::InvalidProtocol
+        ))]
     );
     assert_eq!(h.closed(), State::Connected);
 }
@@ -153,19 +189,34 @@ fn connect_state_errors() {
     h.feed_all(&[0x20, 2, 0, 0]);
     assert_eq!(h.s.connect(h.now, &OPTS), Err(Error::AlreadyConnected));
     let mut h = std_session();
-    let bad = ConnectOptions { keep_alive_secs: 65_536, ..OPTS };
+    let bad = ConnectOptions {
+        keep_alive_secs: 65_536,
+        ..OPTS
+    };
     assert_eq!(h.s.connect(h.now, &bad), Err(Error::InvalidParameter));
     let long = vec![b'a'; 70_000];
-    let bad = ConnectOptions { client_id: &long, ..OPTS };
+    let bad = ConnectOptions {
+        client_id: &long,
+        ..OPTS
+    };
     assert_eq!(h.s.connect(h.now, &bad), Err(Error::InvalidParameter));
     let big = vec![b'a'; 600];
-    let bad = ConnectOptions { client_id: &big, ..OPTS };
+    let bad = ConnectOptions {
+        client_id: &big,
+        ..OPTS
+    };
     assert_eq!(h.s.connect(h.now, &bad), Err(Error::TooLarge));
     assert_eq!(h.s.state(), State::Idle);
     assert_eq!(h.s.transmit_pending(), 0);
     // Idle: commands refused, input ignored
-    assert_eq!(h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false), Err(Error::NotConnected));
-    assert_eq!(h.s.subscribe(h.now, b"t", QoS::AtMostOnce), Err(Error::NotConnected));
+    assert_eq!(
+        h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false),
+        Err(Error::NotConnected)
+    );
+    assert_eq!(
+        h.s.subscribe(h.now, b"t", QoS::AtMostOnce),
+        Err(Error::NotConnected)
+    );
     assert_eq!(h.s.unsubscribe(h.now, b"t"), Err(Error::NotConnected));
     assert!(!h.s.wants_input());
     assert_eq!(h.feed(&[0x20, 2, 0, 0]), 0);
@@ -179,7 +230,10 @@ fn disconnect_queues_disconnect_and_halts() {
     h.s.disconnect(h.now);
     assert_eq!(h.sent(), vec![0xE0, 0]);
     assert!(!h.s.wants_input());
-    assert_eq!(h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false), Err(Error::NotConnected));
+    assert_eq!(
+        h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false),
+        Err(Error::NotConnected)
+    );
     h.s.disconnect(h.now);
     assert_eq!(h.s.transmit_pending(), 0, "one DISCONNECT only");
     assert!(h.events().is_empty());
@@ -199,7 +253,10 @@ fn broker_disconnect_closes() {
     let mut h = std_session();
     h.connected(false);
     h.feed(&[0xE0, 0, 0x20]);
-    assert_eq!(h.events(), vec![Event::CloseRequested(CloseReason::BrokerDisconnect)]);
+    assert_eq!(
+        h.events(),
+        vec![Event::CloseRequested(CloseReason::BrokerDisconnect)]
+    );
     assert_eq!(h.closed(), State::Connected);
 }
 
@@ -207,7 +264,8 @@ fn broker_disconnect_closes() {
 fn connection_closed_drops_unsent_bytes_and_partial_frames() {
     let mut h = std_session();
     h.connected(false);
-    h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false).unwrap();
+    h.s.publish(h.now, b"t", b"p", QoS::AtMostOnce, false)
+        .unwrap();
     h.feed_all(&[0x30, 10, 0]);
     assert!(h.s.transmit_pending() > 0);
     assert_eq!(h.s.buffered(), 3);
@@ -219,9 +277,15 @@ fn connection_closed_drops_unsent_bytes_and_partial_frames() {
 
 #[test]
 fn initial_packet_id_config() {
-    let h: Std = H::new(Config { initial_packet_id: 0, ..Config::DEFAULT });
+    let h: Std = H::new(Config {
+        initial_packet_id: 0,
+        ..Config::DEFAULT
+    });
     assert_eq!(h.s.next_packet_id(), 1);
-    let mut h: Std = H::new(Config { initial_packet_id: 500, ..Config::DEFAULT });
+    let mut h: Std = H::new(Config {
+        initial_packet_id: 500,
+        ..Config::DEFAULT
+    });
     h.connected(true);
     assert_eq!(h.s.subscribe(h.now, b"a", QoS::AtMostOnce), Ok(500));
 }

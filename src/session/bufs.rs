@@ -18,7 +18,11 @@ pub(crate) struct Bytes<const N: usize> {
 impl<const N: usize> Bytes<N> {
     /// An empty queue.
     pub(crate) const fn new() -> Self {
-        Bytes { buf: [0; N], head: 0, end: 0 }
+        Bytes {
+            buf: [0; N],
+            head: 0,
+            end: 0,
+        }
     }
 
     /// Bytes held.
@@ -86,7 +90,13 @@ pub(crate) struct Events {
 impl Events {
     /// An empty ring.
     pub(crate) const fn new() -> Self {
-        Events { buf: [Event::Connected { session_present: false }; EVENTS], head: 0, len: 0 }
+        Events {
+            buf: [Event::Connected {
+                session_present: false,
+            }; EVENTS],
+            head: 0,
+            len: 0,
+        }
     }
 
     /// Free slots.

@@ -48,8 +48,8 @@ mod fuzz_check;
 mod store;
 
 use crate::codec::{
-    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader, Packet,
-    PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
+    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader,
+    Packet, PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
 };
 use bufs::{Bytes, Events};
 #[doc(hidden)]
@@ -371,15 +371,17 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
     }
 
     /// Common checks of publish/subscribe/unsubscribe: returns the encoded size.
-    fn check_command(&self, packet: &Packet<'_>, stored: bool) -> Result<usize, Error> {
+    /// `kind`: the record the command needs (0: none; PUB1/PUB2 also store the bytes).
+    fn check_command(&self, packet: &Packet<'_>, kind: Kind) -> Result<usize, Error> {
         if self.state != State::Connected || self.halted {
             return Err(Error::NotConnected);
         }
         let n = packet.encoded_len().map_err(encode_error)?;
-        if n > TX || (stored && n > STORE) || self.cap() == 0 {
+        let stored = kind == PUB1 || kind == PUB2;
+        if n > TX || (stored && n > STORE) {
             return Err(Error::TooLarge);
         }
-        if self.store.len() >= self.cap() || (stored && self.store.free() < n) {
+        if kind != 0 && (self.store.len() >= self.cap() || (stored && self.store.free() < n)) {
             return Err(Error::InflightFull);
         }
         if self.resending || self.tx.free() < n {
@@ -394,13 +396,28 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             return Err(Error::InvalidParameter);
         }
         let id = self.free_id();
-        let list = [SubscribeTopic { filter, qos: qos.unwrap_or(QoS::AtMostOnce) }];
+        let list = [SubscribeTopic {
+            filter,
+            qos: qos.unwrap_or(QoS::AtMostOnce),
+        }];
         let topics = Topics::List(&list);
         let (packet, kind) = match qos {
-            Some(_) => (Packet::Subscribe { packet_id: id, topics }, SUB),
-            None => (Packet::Unsubscribe { packet_id: id, topics }, UNSUB),
+            Some(_) => (
+                Packet::Subscribe {
+                    packet_id: id,
+                    topics,
+                },
+                SUB,
+            ),
+            None => (
+                Packet::Unsubscribe {
+                    packet_id: id,
+                    topics,
+                },
+                UNSUB,
+            ),
         };
-        let n = self.check_command(&packet, false)?;
+        let n = self.check_command(&packet, kind)?;
         self.send_packet(&packet, n)?;
         self.store.push(kind, id, &[]);
         self.next_id = next_id_after(id);
@@ -443,7 +460,11 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
     fn complete(&mut self, kind: Kind, id: u16, ack: PacketType, return_code: u8) {
         if let Some(i) = self.store.find(kind, id) {
             self.remove(i);
-            self.events.push(Event::Acknowledged { kind: ack, packet_id: id, return_code });
+            self.events.push(Event::Acknowledged {
+                kind: ack,
+                packet_id: id,
+                return_code,
+            });
         }
     }
 
@@ -489,7 +510,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         match frame {
             Frame::Packet(bytes) => match decode_inbound(bytes) {
                 Ok(packet) => self.on_packet(packet, bytes),
-                Err(_) if self.state == State::Connecting && bytes.first().map(|b| b >> 4) == Some(2) => {
+                Err(_)
+                    if self.state == State::Connecting
+                        && bytes.first().map(|b| b >> 4) == Some(2) =>
+                {
                     self.close_with(CloseReason::ConnectFailed(ConnackError::Invalid));
                 }
                 Err(e) => self.protocol_error(e),
@@ -501,12 +525,15 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                 } else if qos == 3 {
                     self.protocol_error(DecodeError::InvalidQoS);
                 } else if qos == 0 {
-                    self.events.push(Event::MessageDropped(DropReason::TooLarge));
+                    self.events
+                        .push(Event::MessageDropped(DropReason::TooLarge));
                 } else {
                     match publish_id(prefix) {
                         Some(0) => self.protocol_error(DecodeError::ZeroPacketId),
                         // Topic longer than the reader: the id cannot be read, no ack possible.
-                        None => self.events.push(Event::MessageDropped(DropReason::TooLarge)),
+                        None => self
+                            .events
+                            .push(Event::MessageDropped(DropReason::TooLarge)),
                         Some(id) => self.on_publish(qos, id, None),
                     }
                 }
@@ -526,9 +553,13 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                 Some((f, dst)) => {
                     dst.copy_from_slice(f);
                     self.queued += 1;
-                    self.events.push(Event::MessageReceived { queued: self.queued });
+                    self.events.push(Event::MessageReceived {
+                        queued: self.queued,
+                    });
                 }
-                None => self.events.push(Event::MessageDropped(DropReason::TooLarge)),
+                None => self
+                    .events
+                    .push(Event::MessageDropped(DropReason::TooLarge)),
             }
         }
         match qos {
@@ -540,7 +571,11 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     fn on_packet(&mut self, packet: Packet<'_>, bytes: &[u8]) {
         if self.state == State::Connecting {
-            let Packet::Connack { session_present, return_code } = packet else {
+            let Packet::Connack {
+                session_present,
+                return_code,
+            } = packet
+            else {
                 return self.protocol_error(DecodeError::InvalidProtocol);
             };
             let reason = match return_code {
@@ -557,7 +592,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             }
             Packet::Puback(id) => self.complete(PUB1, id, PacketType::Puback, 0),
             Packet::Pubrec(id) => {
-                let known = self.store.find(PUB2, id).or_else(|| self.store.find(PUBREL, id));
+                let known = self
+                    .store
+                    .find(PUB2, id)
+                    .or_else(|| self.store.find(PUBREL, id));
                 if let Some(i) = known {
                     self.store.strip(i, PUBREL);
                     self.send_ack(0x62, id);
@@ -568,7 +606,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                 self.complete(IN_QOS2, id, PacketType::Pubrel, 0);
                 self.send_ack(0x70, id);
             }
-            Packet::Suback { packet_id, return_codes } => match return_codes {
+            Packet::Suback {
+                packet_id,
+                return_codes,
+            } => match return_codes {
                 [rc] => self.complete(SUB, packet_id, PacketType::Suback, *rc),
                 _ if self.store.find(SUB, packet_id).is_some() => {
                     self.protocol_error(DecodeError::InvalidLength);
@@ -607,8 +648,13 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
     }
 }
 
-impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize>
-    Session<RX, QUEUE, STORE, TX, INFLIGHT>
+impl<
+        const RX: usize,
+        const QUEUE: usize,
+        const STORE: usize,
+        const TX: usize,
+        const INFLIGHT: usize,
+    > Session<RX, QUEUE, STORE, TX, INFLIGHT>
 {
     /// A new Idle session.
     pub fn new(config: Config) -> Self {
@@ -659,7 +705,8 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
             State::Connecting => return Err(Error::Connecting),
             State::Idle => {}
         }
-        let keep_alive = u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
+        let keep_alive =
+            u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
         let packet = Packet::Connect(Connect {
             keep_alive,
             clean_session: options.clean_session,
@@ -678,7 +725,10 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
             c.next_id = c.initial_id();
         }
         c.tx.clear();
-        c.keepalive = (options.keep_alive_secs.saturating_mul(c.config.ticks_per_second)).min(i32::MAX as u32);
+        c.keepalive = (options
+            .keep_alive_secs
+            .saturating_mul(c.config.ticks_per_second))
+        .min(i32::MAX as u32);
         c.send_packet(&packet, n)?;
         self.reader.reset();
         self.parked = false;
@@ -694,21 +744,35 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
 
     /// Queues a PUBLISH; QoS 1/2 keep a copy in the in-flight store for resend (DUP = 1) on a
     /// non-clean reconnect. Returns the packet id (`None` for QoS 0).
-    pub fn publish(&mut self, now: Tick, topic: &[u8], payload: &[u8], qos: QoS, retain: bool) -> Result<Option<u16>, Error> {
+    pub fn publish(
+        &mut self,
+        now: Tick,
+        topic: &[u8],
+        payload: &[u8],
+        qos: QoS,
+        retain: bool,
+    ) -> Result<Option<u16>, Error> {
         let c = &mut self.core;
         if topic.is_empty() {
             return Err(Error::InvalidParameter);
         }
         c.now = now;
-        let stored = qos != QoS::AtMostOnce;
-        let id = if stored { Some(c.free_id()) } else { None };
-        let packet = Packet::Publish(Publish { dup: false, qos, retain, topic, packet_id: id, payload });
-        let n = c.check_command(&packet, stored)?;
+        let kind = qos as Kind;
+        let id = if kind != 0 { Some(c.free_id()) } else { None };
+        let packet = Packet::Publish(Publish {
+            dup: false,
+            qos,
+            retain,
+            topic,
+            packet_id: id,
+            payload,
+        });
+        let n = c.check_command(&packet, kind)?;
         c.send_packet(&packet, n)?;
         if let Some(id) = id {
             let data = c.tx.data();
             let copy = data.get(data.len() - n..).unwrap_or_default();
-            c.store.push(if qos == QoS::ExactlyOnce { PUB2 } else { PUB1 }, id, copy);
+            c.store.push(kind, id, copy);
             c.store.mark_last_dup();
             c.next_id = next_id_after(id);
         }
@@ -871,7 +935,9 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
     /// Next event for the client, oldest first. A `CloseRequested` always comes last.
     pub fn poll_event(&mut self) -> Option<Event> {
         let c = &mut self.core;
-        c.events.pop().or_else(|| c.close.take().map(Event::CloseRequested))
+        c.events
+            .pop()
+            .or_else(|| c.close.take().map(Event::CloseRequested))
     }
 
     /// False while back-pressured: a PUBLISH waits for room in the receive queue, the
@@ -887,7 +953,11 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
     }
 
     /// Copies the oldest message out and removes it (see the module doc for the too-small policy).
-    pub fn message_get(&mut self, topic: &mut [u8], payload: &mut [u8]) -> Result<MessageInfo, GetError> {
+    pub fn message_get(
+        &mut self,
+        topic: &mut [u8],
+        payload: &mut [u8],
+    ) -> Result<MessageInfo, GetError> {
         let c = &mut self.core;
         loop {
             let data = c.queue.data();
@@ -900,21 +970,33 @@ impl<const RX: usize, const QUEUE: usize, const STORE: usize, const TX: usize, c
                     continue;
                 }
             };
-            match (topic.get_mut(..p.topic.len()), payload.get_mut(..p.payload.len())) {
+            match (
+                topic.get_mut(..p.topic.len()),
+                payload.get_mut(..p.payload.len()),
+            ) {
                 (Some(t), Some(m)) => {
                     t.copy_from_slice(p.topic);
                     m.copy_from_slice(p.payload);
-                    let info = MessageInfo { topic_len: t.len(), payload_len: m.len(), qos: p.qos, retain: p.retain };
+                    let info = MessageInfo {
+                        topic_len: t.len(),
+                        payload_len: m.len(),
+                        qos: p.qos,
+                        retain: p.retain,
+                    };
                     c.pop_message();
                     return Ok(info);
                 }
                 _ if !c.strike => {
                     c.strike = true;
-                    return Err(GetError::InsufficientBuffer { topic_len: p.topic.len(), payload_len: p.payload.len() });
+                    return Err(GetError::InsufficientBuffer {
+                        topic_len: p.topic.len(),
+                        payload_len: p.payload.len(),
+                    });
                 }
                 _ => {
                     c.pop_message();
-                    c.events.push(Event::MessageDropped(DropReason::BufferTooSmall));
+                    c.events
+                        .push(Event::MessageDropped(DropReason::BufferTooSmall));
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 /// Kind of a record (outbound kinds are below [`IN_QOS2`]).
 pub(crate) type Kind = u8;
-/// Outbound QoS 1 PUBLISH (bytes stored, DUP set) awaiting PUBACK.
+/// Outbound QoS 1 PUBLISH (bytes stored, DUP set) awaiting PUBACK. `PUB1`/`PUB2` equal the QoS.
 pub(crate) const PUB1: Kind = 1;
 /// Outbound QoS 2 PUBLISH (bytes stored, DUP set) awaiting PUBREC.
 pub(crate) const PUB2: Kind = 2;
@@ -42,7 +42,16 @@ pub(crate) struct Store<const S: usize, const N: usize> {
 impl<const S: usize, const N: usize> Store<S, N> {
     /// An empty store.
     pub(crate) const fn new() -> Self {
-        Store { recs: [Record { len: 0, id: 0, kind: 0 }; N], count: 0, arena: [0; S], used: 0 }
+        Store {
+            recs: [Record {
+                len: 0,
+                id: 0,
+                kind: 0,
+            }; N],
+            count: 0,
+            arena: [0; S],
+            used: 0,
+        }
     }
 
     /// Number of records.
@@ -73,7 +82,9 @@ impl<const S: usize, const N: usize> Store<S, N> {
 
     /// Index of the first record of `kind` with `id`.
     pub(crate) fn find(&self, kind: Kind, id: u16) -> Option<usize> {
-        self.live().iter().position(|r| r.kind == kind && r.id == id)
+        self.live()
+            .iter()
+            .position(|r| r.kind == kind && r.id == id)
     }
 
     /// True when an outbound record uses `id`.
@@ -92,7 +103,12 @@ impl<const S: usize, const N: usize> Store<S, N> {
 
     /// Offset of record `i`'s bytes in the arena.
     fn offset(&self, i: usize) -> usize {
-        self.recs.get(..i).unwrap_or_default().iter().map(|r| r.len).sum()
+        self.recs
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.len)
+            .sum()
     }
 
     /// The stored bytes of record `i`.
@@ -104,13 +120,18 @@ impl<const S: usize, const N: usize> Store<S, N> {
 
     /// Appends a record with a copy of `bytes`; false (nothing changed) without room.
     pub(crate) fn push(&mut self, kind: Kind, id: u16, bytes: &[u8]) -> bool {
-        let (Some(rec), Some(dst)) =
-            (self.recs.get_mut(self.count), self.arena.get_mut(self.used..self.used + bytes.len()))
-        else {
+        let (Some(rec), Some(dst)) = (
+            self.recs.get_mut(self.count),
+            self.arena.get_mut(self.used..self.used + bytes.len()),
+        ) else {
             return false;
         };
         dst.copy_from_slice(bytes);
-        *rec = Record { len: bytes.len(), id, kind };
+        *rec = Record {
+            len: bytes.len(),
+            id,
+            kind,
+        };
         self.count += 1;
         self.used += bytes.len();
         true
@@ -118,7 +139,11 @@ impl<const S: usize, const N: usize> Store<S, N> {
 
     /// Sets the first stored byte of the last record (the DUP bit of a PUBLISH copy).
     pub(crate) fn mark_last_dup(&mut self) {
-        let len = self.count.checked_sub(1).and_then(|i| self.get(i)).map_or(0, |r| r.len);
+        let len = self
+            .count
+            .checked_sub(1)
+            .and_then(|i| self.get(i))
+            .map_or(0, |r| r.len);
         if let Some(b) = self.arena.get_mut(self.used - len) {
             *b |= 0x08;
         }

@@ -43,7 +43,9 @@ pub fn publish(topic: &[u8], payload: &[u8], qos: u8, id: u16, dup: bool, retain
 pub fn frames(mut bytes: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
-        let (rl, used) = decode_remaining_length(&bytes[1..]).unwrap().expect("whole header");
+        let (rl, used) = decode_remaining_length(&bytes[1..])
+            .unwrap()
+            .expect("whole header");
         let total = 1 + used + rl as usize;
         assert!(bytes.len() >= total, "partial frame in client output");
         out.push(bytes[..total].to_vec());
@@ -61,9 +63,14 @@ pub const OPTS: ConnectOptions<'static> = ConnectOptions {
     will: None,
 };
 
-impl<const RX: usize, const Q: usize, const ST: usize, const TX: usize, const IN: usize> H<RX, Q, ST, TX, IN> {
+impl<const RX: usize, const Q: usize, const ST: usize, const TX: usize, const IN: usize>
+    H<RX, Q, ST, TX, IN>
+{
     pub fn new(cfg: Config) -> Self {
-        H { s: Box::new(Session::new(cfg)), now: 1000 }
+        H {
+            s: Box::new(Session::new(cfg)),
+            now: 1000,
+        }
     }
 
     /// Drains everything the client wants to send (in small pieces, to exercise splitting).
@@ -123,9 +130,18 @@ impl<const RX: usize, const Q: usize, const ST: usize, const TX: usize, const IN
 
     /// Connects (clean or not) and accepts the CONNACK; returns what the client sent after it.
     pub fn connected(&mut self, clean: bool) -> Vec<Vec<u8>> {
-        self.connect_with(&ConnectOptions { clean_session: clean, ..OPTS });
+        self.events();
+        self.connect_with(&ConnectOptions {
+            clean_session: clean,
+            ..OPTS
+        });
         self.feed_all(&[0x20, 2, 0, 0]);
-        assert_eq!(self.events(), vec![Event::Connected { session_present: false }]);
+        assert_eq!(
+            self.events(),
+            vec![Event::Connected {
+                session_present: false
+            }]
+        );
         assert_eq!(self.s.state(), State::Connected);
         self.packets()
     }
