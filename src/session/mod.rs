@@ -237,6 +237,8 @@ pub struct Session<
     reader: FrameReader<RX>,
     /// A complete PUBLISH frame is held in `reader` until the receive queue has room for it.
     parked: bool,
+    /// First byte of the frame being read.
+    header: u8,
     core: Core<QUEUE, STORE, TX, INFLIGHT>,
 }
 
@@ -661,6 +663,7 @@ impl<
         Session {
             reader: FrameReader::new(RX),
             parked: false,
+            header: 0,
             core: Core {
                 config,
                 state: State::Idle,
@@ -854,6 +857,11 @@ impl<
                 self.core.on_frame(frame);
                 continue;
             }
+            if self.reader.buffered() == 0 {
+                if let Some(&b) = rest.first() {
+                    self.header = b;
+                }
+            }
             match self.reader.next_frame(&mut rest) {
                 Err(e) => self.core.protocol_error(e),
                 Ok(Some(frame)) => {
@@ -874,6 +882,10 @@ impl<
                 }
                 Ok(None) => break,
             }
+        }
+        // Only a PUBLISH may be larger than the reader (it is dropped and acknowledged).
+        if self.reader.buffered() > RX && self.header >> 4 != 3 {
+            self.core.protocol_error(DecodeError::InvalidLength);
         }
         input.len() - rest.len()
     }
