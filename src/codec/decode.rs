@@ -53,9 +53,12 @@ impl<'a> Reader<'a> {
     }
 
     fn u16(&mut self) -> Result<u16, DecodeError> {
-        let hi = self.u8()?;
-        let lo = self.u8()?;
-        Ok(u16::from_be_bytes([hi, lo]))
+        let (head, tail) = self
+            .rest
+            .split_first_chunk::<2>()
+            .ok_or(DecodeError::Truncated)?;
+        self.rest = tail;
+        Ok(u16::from_be_bytes(*head))
     }
 
     /// A non-zero packet identifier.
@@ -165,13 +168,26 @@ pub fn is_valid_mqtt_string(s: &[u8]) -> bool {
     check_utf8(s, Text::Any)
 }
 
-/// Splits the fixed header off `frame`: returns the first byte and the body, which must be
-/// exactly as long as the remaining length says.
-fn split_frame(frame: &[u8]) -> Result<(u8, PacketType, &[u8]), DecodeError> {
+/// Splits the fixed header off `frame`: returns the first byte, the type and the body, which
+/// must be exactly as long as the remaining length says. With `inbound`, packets only a server
+/// receives are refused as soon as their type is known.
+fn split_frame(frame: &[u8], inbound: bool) -> Result<(u8, PacketType, &[u8]), DecodeError> {
     let (&header, rest) = frame.split_first().ok_or(DecodeError::Truncated)?;
     let kind = packet_type(header).ok_or(DecodeError::ReservedPacketType)?;
+    if inbound
+        && matches!(
+            kind,
+            PacketType::Connect
+                | PacketType::Subscribe
+                | PacketType::Unsubscribe
+                | PacketType::Pingreq
+                | PacketType::Disconnect
+        )
+    {
+        return Err(DecodeError::ServerOnlyPacket(kind));
+    }
     let (len, used) = decode_remaining_length(rest)?.ok_or(DecodeError::Truncated)?;
-    let body = rest.get(used..).ok_or(DecodeError::Truncated)?;
+    let body = rest.get(used..).unwrap_or_default();
     let len = len as usize;
     if body.len() < len {
         return Err(DecodeError::Truncated);
@@ -229,25 +245,21 @@ pub fn decode_inbound(frame: &[u8]) -> Result<Packet<'_>, DecodeError> {
     decode::<true>(frame)
 }
 
-/// Both decoders. `INBOUND` removes the server-side decoders from a client-only build.
+/// Both decoders. With `INBOUND` the server-side decoders are dead code (the first match arm
+/// takes their types), so a client-only build does not link them.
 fn decode<const INBOUND: bool>(frame: &[u8]) -> Result<Packet<'_>, DecodeError> {
-    if INBOUND {
-        if let Some(t) = frame.first().copied().and_then(packet_type) {
-            if matches!(
-                t,
-                PacketType::Connect
-                    | PacketType::Subscribe
-                    | PacketType::Unsubscribe
-                    | PacketType::Pingreq
-                    | PacketType::Disconnect
-            ) {
-                return Err(DecodeError::ServerOnlyPacket(t));
-            }
-        }
-    }
-    let (header, kind, body) = split_frame(frame)?;
+    let (header, kind, body) = split_frame(frame, INBOUND)?;
     let mut r = Reader { rest: body };
     let packet = match kind {
+        PacketType::Connect
+        | PacketType::Subscribe
+        | PacketType::Unsubscribe
+        | PacketType::Pingreq
+        | PacketType::Disconnect
+            if INBOUND =>
+        {
+            return Err(DecodeError::ServerOnlyPacket(kind))
+        }
         PacketType::Publish => return decode_publish(header, r),
         PacketType::Connack => {
             if body.len() != 2 {
@@ -417,7 +429,9 @@ impl<'a> Iterator for TopicIter<'a> {
         match &mut self.inner {
             TopicIterInner::List(it) => it.next().copied(),
             TopicIterInner::Wire { rest, with_qos } => {
-                let mut r = Reader { rest: *rest };
+                let mut r = Reader {
+                    rest: core::mem::take(rest),
+                };
                 let filter = r.field().ok()?;
                 let qos = if *with_qos {
                     QoS::from_u8(r.u8().ok()?)?
