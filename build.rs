@@ -67,13 +67,18 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=NXD_MQTT_HEADER_OUT");
 
-    let prelude = std::fs::read_to_string(root.join("include/parts/prelude.h")).expect("include/parts/prelude.h");
-    let trailer = std::fs::read_to_string(root.join("include/parts/trailer.h")).expect("include/parts/trailer.h");
+    let prelude = std::fs::read_to_string(root.join("include/parts/prelude.h"))
+        .expect("include/parts/prelude.h");
+    let trailer = std::fs::read_to_string(root.join("include/parts/trailer.h"))
+        .expect("include/parts/trailer.h");
 
     let mut config = cbindgen::Config {
         language: cbindgen::Language::C,
         header: Some(HEADER_TOP.to_string()),
-        trailer: Some(format!("{}\n#endif /* NXD_MQTT_CLIENT_H */\n", trailer.trim_end())),
+        trailer: Some(format!(
+            "{}\n#endif /* NXD_MQTT_CLIENT_H */\n",
+            trailer.trim_end()
+        )),
         after_includes: Some(prelude),
         include_guard: None,
         no_includes: true,
@@ -102,12 +107,15 @@ fn main() {
     for f in FFI_SOURCES {
         builder = builder.with_src(root.join(f));
     }
-    let bindings = builder.generate().expect("cbindgen failed to generate nxd_mqtt_client.h");
+    let bindings = builder
+        .generate()
+        .expect("cbindgen failed to generate nxd_mqtt_client.h");
 
     let mut text = Vec::new();
     bindings.write(&mut text);
     let text = String::from_utf8(text).expect("cbindgen output is UTF-8");
-    let consts = std::fs::read_to_string(root.join("src/ffi/consts.rs")).expect("src/ffi/consts.rs");
+    let consts =
+        std::fs::read_to_string(root.join("src/ffi/consts.rs")).expect("src/ffi/consts.rs");
     let text = hex_defines(&text, &consts);
 
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
@@ -123,9 +131,15 @@ fn hex_defines(header: &str, consts_rs: &str) -> String {
     let mut hex = std::collections::HashMap::new();
     for line in consts_rs.lines() {
         let line = line.trim();
-        let Some(rest) = line.strip_prefix("pub const ") else { continue };
-        let Some((name, rest)) = rest.split_once(':') else { continue };
-        let Some((_, value)) = rest.split_once('=') else { continue };
+        let Some(rest) = line.strip_prefix("pub const ") else {
+            continue;
+        };
+        let Some((name, rest)) = rest.split_once(':') else {
+            continue;
+        };
+        let Some((_, value)) = rest.split_once('=') else {
+            continue;
+        };
         let value = value.trim().trim_end_matches(';').replace('_', "");
         if value.starts_with("0x") {
             hex.insert(name.trim().to_string(), value);

@@ -13,7 +13,9 @@
 use super::consts::*;
 use super::control_block::{NxdMqttConnectNotify, NXD_MQTT_CLIENT};
 use super::core;
-use super::netx_codes::{NX_INVALID_PORT, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR, NX_FALSE, NX_TRUE};
+use super::netx_codes::{
+    NX_FALSE, NX_INVALID_PORT, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR, NX_TRUE,
+};
 use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG, VOID};
 
 /// Receive notify: `(client, number_of_messages)`, called on the MQTT thread with the client
@@ -51,7 +53,12 @@ pub unsafe extern "C" fn _nxde_mqtt_client_create(
     memory_ptr: *mut VOID,
     memory_size: ULONG,
 ) -> UINT {
-    if client_ptr.is_null() || ip_ptr.is_null() || stack_ptr.is_null() || stack_size == 0 || pool_ptr.is_null() {
+    if client_ptr.is_null()
+        || ip_ptr.is_null()
+        || stack_ptr.is_null()
+        || stack_size == 0
+        || pool_ptr.is_null()
+    {
         return NX_PTR_ERROR;
     }
     // SAFETY: same arguments, forwarded unchanged; the caller's contract is the core's.
@@ -161,11 +168,20 @@ pub unsafe extern "C" fn _nxde_mqtt_client_login_set(
     if client_ptr.is_null() {
         return NXD_MQTT_INVALID_PARAMETER;
     }
-    if (username.is_null() && username_length != 0) || (password.is_null() && password_length != 0) {
+    if (username.is_null() && username_length != 0) || (password.is_null() && password_length != 0)
+    {
         return NXD_MQTT_INVALID_PARAMETER;
     }
     // SAFETY: forwarded unchanged.
-    unsafe { _nxd_mqtt_client_login_set(client_ptr, username, username_length, password, password_length) }
+    unsafe {
+        _nxd_mqtt_client_login_set(
+            client_ptr,
+            username,
+            username_length,
+            password,
+            password_length,
+        )
+    }
 }
 
 /// Core of `nxd_mqtt_client_login_set`.
@@ -181,7 +197,15 @@ pub unsafe extern "C" fn _nxd_mqtt_client_login_set(
         return NX_PTR_ERROR;
     }
     // SAFETY: non-NULL client; the caller guarantees it is a control block.
-    unsafe { core::login_set(client_ptr, username, username_length, password, password_length) }
+    unsafe {
+        core::login_set(
+            client_ptr,
+            username,
+            username_length,
+            password,
+            password_length,
+        )
+    }
 }
 
 /// `nxd_mqtt_client_login_set` with error checking.
@@ -194,7 +218,15 @@ pub unsafe extern "C" fn nxd_mqtt_client_login_set(
     password_length: UINT,
 ) -> UINT {
     // SAFETY: forwarded unchanged.
-    unsafe { _nxde_mqtt_client_login_set(client_ptr, username, username_length, password, password_length) }
+    unsafe {
+        _nxde_mqtt_client_login_set(
+            client_ptr,
+            username,
+            username_length,
+            password,
+            password_length,
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,7 +404,16 @@ pub unsafe extern "C" fn _nxde_mqtt_client_connect(
         return NX_INVALID_PORT;
     }
     // SAFETY: forwarded unchanged.
-    unsafe { _nxd_mqtt_client_connect(client_ptr, server_ip, server_port, keepalive, clean_session, timeout) }
+    unsafe {
+        _nxd_mqtt_client_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            timeout,
+        )
+    }
 }
 
 /// Core of `nxd_mqtt_client_connect` (an IP version other than 4/6 or port 0 gives
@@ -390,7 +431,16 @@ pub unsafe extern "C" fn _nxd_mqtt_client_connect(
         return NX_PTR_ERROR;
     }
     // SAFETY: both pointers non-NULL; the caller guarantees what they point to.
-    unsafe { core::connect(client_ptr, &*server_ip, server_port, keepalive, clean_session, wait_option) }
+    unsafe {
+        core::connect(
+            client_ptr,
+            &*server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            wait_option,
+        )
+    }
 }
 
 /// `nxd_mqtt_client_connect` with error checking.
@@ -404,7 +454,16 @@ pub unsafe extern "C" fn nxd_mqtt_client_connect(
     timeout: ULONG,
 ) -> UINT {
     // SAFETY: forwarded unchanged.
-    unsafe { _nxde_mqtt_client_connect(client_ptr, server_ip, server_port, keepalive, clean_session, timeout) }
+    unsafe {
+        _nxde_mqtt_client_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            timeout,
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,7 +504,16 @@ pub unsafe extern "C" fn _nxde_mqtt_client_publish(
     }
     // SAFETY: forwarded unchanged.
     unsafe {
-        _nxd_mqtt_client_publish(client_ptr, topic_name, topic_name_length, message, message_length, retain, qos, timeout)
+        _nxd_mqtt_client_publish(
+            client_ptr,
+            topic_name,
+            topic_name_length,
+            message,
+            message_length,
+            retain,
+            qos,
+            timeout,
+        )
     }
 }
 
@@ -467,7 +535,16 @@ pub unsafe extern "C" fn _nxd_mqtt_client_publish(
     }
     // SAFETY: non-NULL client; buffers as guaranteed by the caller (checked for NULL in core).
     unsafe {
-        core::publish(client_ptr, topic_name, topic_name_length, message, message_length, retain, qos, wait_option)
+        core::publish(
+            client_ptr,
+            topic_name,
+            topic_name_length,
+            message,
+            message_length,
+            retain,
+            qos,
+            wait_option,
+        )
     }
 }
 
@@ -485,7 +562,16 @@ pub unsafe extern "C" fn nxd_mqtt_client_publish(
 ) -> UINT {
     // SAFETY: forwarded unchanged.
     unsafe {
-        _nxde_mqtt_client_publish(client_ptr, topic_name, topic_name_length, message, message_length, retain, qos, timeout)
+        _nxde_mqtt_client_publish(
+            client_ptr,
+            topic_name,
+            topic_name_length,
+            message,
+            message_length,
+            retain,
+            qos,
+            timeout,
+        )
     }
 }
 

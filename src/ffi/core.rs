@@ -1,30 +1,781 @@
-//! Function cores (placeholder while the client layer is built).
-#![allow(clippy::too_many_arguments, missing_docs)]
+//! The function cores: what runs after the front-end checks (and what `_nxd_*` runs
+//! directly). Written once against the active port's slot API (`crate::port::active`) and the
+//! generic client layer.
+//!
+//! Per client, the C layer keeps [`FfiState`] under the client lock (credentials and will by
+//! pointer, the receive and disconnect notify) and implements the callbacks and the control
+//! block mirror in [`FfiHooks`].
+#![allow(clippy::too_many_arguments)]
+
+use core::cell::RefCell;
+use core::ptr::{self, addr_of, addr_of_mut};
+use core::sync::atomic::{AtomicU32, Ordering};
+
 use super::api::{NxdMqttDisconnectNotify, NxdMqttReceiveNotify};
 use super::consts::*;
-use super::control_block::{NxdMqttConnectNotify, NXD_MQTT_CLIENT};
-use super::types::*;
+use super::control_block::{
+    NxdMqttAckNotify, NxdMqttConnectNotify, NXD_MQTT_CLIENT, NXD_MQTT_CLIENT_OPAQUE_WORDS,
+};
+use super::netx_codes::{
+    NX_FALSE, NX_IN_PROGRESS, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_NO_WAIT, NX_TRUE,
+    NX_WAIT_FOREVER,
+};
+use super::status::{self, Command};
+use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG, VOID};
+use crate::client::{Config, Endpoint, Hooks, IpAddr, Notice, Port, Tick};
+use crate::codec::{QoS, Will};
+use crate::port::{self, active};
+use crate::session::{ConnectOptions, State};
 
+/// The client type of the active port with the C layer's data.
+pub type Core = active::Core<FfiState>;
+/// The active port's shared client object.
+pub type Shared = active::Shared<FfiState, FfiHooks>;
+/// The active port's state inside the control block.
+pub type Slot = active::Slot<FfiState, FfiHooks>;
+
+// The header's opaque area must be exactly the port's state: no drift between C and Rust.
+const _: () = assert!(
+    core::mem::size_of::<Slot>() == NXD_MQTT_CLIENT_OPAQUE_WORDS * core::mem::size_of::<usize>()
+);
+const _: () = assert!(core::mem::align_of::<Slot>() <= core::mem::align_of::<usize>());
+
+/// Application memory passed by pointer and length (credentials, will), kept by pointer like
+/// the original: the application keeps it valid until the CONNECT is sent.
+#[derive(Clone, Copy, Debug)]
+pub struct RawBytes {
+    ptr: *const u8,
+    len: usize,
+}
+
+impl RawBytes {
+    fn new(ptr: *const u8, len: UINT) -> Self {
+        RawBytes {
+            ptr,
+            len: len as usize,
+        }
+    }
+
+    /// The bytes.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for `len` bytes for `'a` (or `len` 0).
+    unsafe fn get<'a>(&self) -> &'a [u8] {
+        if self.len == 0 || self.ptr.is_null() {
+            return &[];
+        }
+        // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for 'a.
+        unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct RawWill {
+    topic: RawBytes,
+    message: RawBytes,
+    qos: QoS,
+    retain: bool,
+}
+
+/// What the C layer keeps per client under the client lock.
+#[derive(Debug)]
+pub struct FfiState {
+    block: *mut NXD_MQTT_CLIENT,
+    username: Option<RawBytes>,
+    password: Option<RawBytes>,
+    will: Option<RawWill>,
+    receive_notify: NxdMqttReceiveNotify,
+    disconnect_notify: NxdMqttDisconnectNotify,
+    /// Last packet id written to the control block (to notice application writes).
+    id_mirror: UINT,
+}
+
+// SAFETY: the raw pointers are the application's control block and its strings. They are
+// only dereferenced under the client lock, and the API contract (inherited from the
+// original) keeps them valid and unmoved while the client exists; moving the state to the
+// MQTT thread is therefore sound.
+unsafe impl Send for FfiState {}
+
+impl FfiState {
+    fn new(block: *mut NXD_MQTT_CLIENT) -> Self {
+        FfiState {
+            block,
+            username: None,
+            password: None,
+            will: None,
+            receive_notify: None,
+            disconnect_notify: None,
+            id_mirror: 0,
+        }
+    }
+}
+
+/// Views a `UINT` member of the control block as an atomic (the application may read it
+/// from another thread while the MQTT thread updates it).
+///
+/// # Safety
+/// `field` must point into a live control block.
+unsafe fn field<'a>(field: *mut UINT) -> &'a AtomicU32 {
+    // SAFETY: UINT is u32, the member is aligned (repr(C) struct), and the block is live.
+    unsafe { AtomicU32::from_ptr(field) }
+}
+
+/// Callbacks and the control-block mirror for the C API.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FfiHooks;
+
+impl FfiHooks {
+    /// Takes over a packet id the application wrote into the control block.
+    fn adopt_packet_id(c: &mut Core) {
+        let block = c.user.block;
+        // SAFETY: the block is live while its client exists.
+        let v = unsafe { field(addr_of_mut!((*block).nxd_mqtt_client_packet_identifier)) }
+            .load(Ordering::Relaxed);
+        if v != c.user.id_mirror {
+            c.set_next_packet_id((v & 0xFFFF) as u16);
+            c.user.id_mirror = v;
+        }
+    }
+}
+
+impl Hooks<Core> for FfiHooks {
+    fn notify(&self, core: &RefCell<Core>, notice: Notice) {
+        let (block, receive, disconnect) = {
+            let c = core.borrow();
+            (
+                c.user.block,
+                c.user.receive_notify,
+                c.user.disconnect_notify,
+            )
+        };
+        match notice {
+            Notice::Received { queued } => {
+                if let Some(f) = receive {
+                    // SAFETY: application callback with its own control block.
+                    unsafe { f(block, UINT::try_from(queued).unwrap_or(UINT::MAX)) };
+                }
+            }
+            Notice::Disconnected => {
+                if let Some(f) = disconnect {
+                    // SAFETY: application callback with its own control block.
+                    unsafe { f(block) };
+                }
+            }
+            Notice::ConnectResult(outcome) => {
+                // SAFETY: the block is live while its client exists.
+                unsafe { call_connect_notify(block, status::connect_outcome(outcome)) };
+            }
+            Notice::Acked { kind, packet_id } => {
+                // SAFETY: the block is live; the fields are read once (the application may
+                // assign them at any time).
+                let (f, ctx) = unsafe {
+                    (
+                        ptr::read_volatile(addr_of!((*block).nxd_mqtt_ack_receive_notify)),
+                        ptr::read_volatile(addr_of!((*block).nxd_mqtt_ack_receive_context)),
+                    )
+                };
+                let f: NxdMqttAckNotify = f;
+                if let Some(f) = f {
+                    // SAFETY: application callback; this port has no transmit packet (NULL).
+                    unsafe {
+                        f(
+                            block,
+                            UINT::from(kind as u8),
+                            packet_id,
+                            ptr::null_mut(),
+                            ctx,
+                        )
+                    };
+                }
+            }
+        }
+    }
+
+    fn before_command(&self, core: &mut Core) {
+        Self::adopt_packet_id(core);
+    }
+
+    fn sync(&self, core: &mut Core) {
+        Self::adopt_packet_id(core);
+        let m = core.mirror();
+        let block = core.user.block;
+        let state = match m.state {
+            State::Idle => NXD_MQTT_CLIENT_STATE_IDLE,
+            State::Connecting => NXD_MQTT_CLIENT_STATE_CONNECTING,
+            State::Connected => NXD_MQTT_CLIENT_STATE_CONNECTED,
+        };
+        let id = UINT::from(m.next_packet_id);
+        // SAFETY: the block is live while its client exists.
+        unsafe {
+            field(addr_of_mut!((*block).nxd_mqtt_client_state)).store(state, Ordering::Release);
+            field(addr_of_mut!((*block).nxd_mqtt_ping_not_responded)).store(
+                if m.ping_outstanding {
+                    NX_TRUE
+                } else {
+                    NX_FALSE
+                },
+                Ordering::Release,
+            );
+            field(addr_of_mut!((*block).nxd_mqtt_client_packet_identifier))
+                .store(id, Ordering::Release);
+        }
+        core.user.id_mirror = id;
+    }
+
+    fn teardown(&self, core: &mut Core) {
+        // The original clears credentials and will at every orderly disconnect.
+        core.user.username = None;
+        core.user.password = None;
+        core.user.will = None;
+    }
+}
+
+/// Calls the connect notify with `status` (fields read once: the application assigns them).
+///
+/// # Safety
+/// `block` must be a live control block.
+unsafe fn call_connect_notify(block: *mut NXD_MQTT_CLIENT, status: UINT) {
+    // SAFETY: live block per the contract.
+    let (f, ctx) = unsafe {
+        (
+            ptr::read_volatile(addr_of!((*block).nxd_mqtt_connect_notify)),
+            ptr::read_volatile(addr_of!((*block).nxd_mqtt_connect_context)),
+        )
+    };
+    let f: NxdMqttConnectNotify = f;
+    if let Some(f) = f {
+        // SAFETY: application callback with its own block and context.
+        unsafe { f(block, status, ctx) };
+    }
+}
+
+/// The slot inside the control block.
+///
+/// # Safety
+/// `block` must point to memory of a control block.
+unsafe fn slot_ptr(block: *mut NXD_MQTT_CLIENT) -> *mut Slot {
+    // SAFETY: in bounds of the block; size and alignment checked at compile time above.
+    unsafe { addr_of_mut!((*block).nxd_mqtt_client_opaque).cast::<Slot>() }
+}
+
+/// The client of a control block, if it is a created (and not moved, copied or deleted) one.
+///
+/// # Safety
+/// `block` must point to a control block that was created, or zeroed, or is otherwise
+/// initialised memory of that size.
+unsafe fn client_of(block: *mut NXD_MQTT_CLIENT) -> Option<std::sync::Arc<Shared>> {
+    // SAFETY: per the contract the slot memory is initialised; a never-created block reads
+    // as "no client" (zero handle, owner mismatch).
+    unsafe { (*slot_ptr(block)).get(block as usize) }
+}
+
+/// The library's session configuration (the original's defaults; 100 ticks per second).
+fn config() -> Config {
+    Config::DEFAULT
+}
+
+/// A wait option as a tick count (`NX_WAIT_FOREVER`: no limit).
+fn wait_ticks(wait: ULONG) -> Option<Tick> {
+    if wait == NX_WAIT_FOREVER {
+        None
+    } else {
+        Some(Tick::try_from(wait).unwrap_or(Tick::MAX))
+    }
+}
+
+/// The broker endpoint from `NXD_ADDRESS` and a port.
+#[allow(clippy::unnecessary_cast)] // ULONG is u32 on x86_64 but c_ulong elsewhere
+fn endpoint(addr: &NXD_ADDRESS, port: UINT) -> Option<Endpoint> {
+    let port = u16::try_from(port).ok().filter(|p| *p != 0)?;
+    let ip = match addr.nxd_ip_version {
+        NX_IP_VERSION_V4 => {
+            // SAFETY: union read; every bit pattern is a valid ULONG and the version says
+            // which member the application wrote.
+            let v4 = unsafe { addr.nxd_ip_address.v4 };
+            IpAddr::V4((v4 as u32).to_be_bytes())
+        }
+        NX_IP_VERSION_V6 => {
+            // SAFETY: as above.
+            let words = unsafe { addr.nxd_ip_address.v6 };
+            let mut b = [0u8; 16];
+            for (chunk, w) in b.chunks_exact_mut(4).zip(words) {
+                chunk.copy_from_slice(&(w as u32).to_be_bytes());
+            }
+            IpAddr::V6(b)
+        }
+        _ => return None,
+    };
+    Some(Endpoint { ip, port })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Arguments of create.
 pub struct CreateParams {
+    /// Client name (thread name on ThreadX).
     pub name: *mut CHAR,
+    /// Client id (kept by pointer).
     pub client_id: *mut CHAR,
+    /// Client id length.
     pub client_id_length: UINT,
+    /// NetX IP instance.
     pub ip: *mut NX_IP,
+    /// NetX packet pool.
     pub pool: *mut NX_PACKET_POOL,
+    /// MQTT thread stack.
     pub stack: *mut VOID,
+    /// Its size.
     pub stack_size: ULONG,
+    /// MQTT thread priority.
     pub priority: UINT,
 }
-pub unsafe fn create(_c: *mut NXD_MQTT_CLIENT, _p: &CreateParams) -> UINT { NXD_MQTT_INTERNAL_ERROR }
-pub unsafe fn login_set(_c: *mut NXD_MQTT_CLIENT, _u: *mut CHAR, _ul: UINT, _p: *mut CHAR, _pl: UINT) -> UINT { NXD_MQTT_MUTEX_FAILURE }
-pub unsafe fn will_message_set(_c: *mut NXD_MQTT_CLIENT, _t: *const UCHAR, _tl: UINT, _m: *const UCHAR, _ml: UINT, _r: UINT, _q: UINT) -> UINT { NXD_MQTT_MUTEX_FAILURE }
-pub unsafe fn delete(_c: *mut NXD_MQTT_CLIENT) -> UINT { NXD_MQTT_SUCCESS }
-pub unsafe fn connect(_c: *mut NXD_MQTT_CLIENT, _a: &NXD_ADDRESS, _p: UINT, _k: UINT, _cs: UINT, _w: ULONG) -> UINT { NXD_MQTT_INVALID_STATE }
-pub unsafe fn publish(_c: *mut NXD_MQTT_CLIENT, _t: *mut CHAR, _tl: UINT, _m: *mut CHAR, _ml: UINT, _r: UINT, _q: UINT, _w: ULONG) -> UINT { NXD_MQTT_NOT_CONNECTED }
-pub unsafe fn subscribe(_c: *mut NXD_MQTT_CLIENT, _t: *mut CHAR, _tl: UINT, _q: UINT) -> UINT { NXD_MQTT_NOT_CONNECTED }
-pub unsafe fn unsubscribe(_c: *mut NXD_MQTT_CLIENT, _t: *mut CHAR, _tl: UINT) -> UINT { NXD_MQTT_NOT_CONNECTED }
-pub unsafe fn disconnect(_c: *mut NXD_MQTT_CLIENT) -> UINT { NXD_MQTT_SUCCESS }
-pub unsafe fn receive_notify_set(_c: *mut NXD_MQTT_CLIENT, _n: NxdMqttReceiveNotify) -> UINT { NXD_MQTT_SUCCESS }
-pub unsafe fn disconnect_notify_set(_c: *mut NXD_MQTT_CLIENT, _n: NxdMqttDisconnectNotify) -> UINT { NXD_MQTT_SUCCESS }
-pub unsafe fn connect_notify_set(_c: *mut NXD_MQTT_CLIENT, _n: NxdMqttConnectNotify, _x: *mut VOID) -> UINT { NXD_MQTT_SUCCESS }
-pub unsafe fn message_get(_c: *mut NXD_MQTT_CLIENT, _t: *mut UCHAR, _ts: UINT, _at: *mut UINT, _m: *mut UCHAR, _ms: UINT, _am: *mut UINT) -> UINT { NXD_MQTT_NO_MESSAGE }
+
+/// Core of create.
+///
+/// # Safety
+/// `block` is valid writable memory for a control block that stays in place while the
+/// client exists.
+pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
+    // Initialise the whole block, as the original's memset does.
+    // SAFETY: writable memory of the block's size per the contract.
+    unsafe {
+        ptr::write(
+            block,
+            NXD_MQTT_CLIENT {
+                nxd_mqtt_client_id: p.client_id,
+                nxd_mqtt_client_id_length: p.client_id_length,
+                nxd_mqtt_client_state: NXD_MQTT_CLIENT_STATE_INITIALIZE,
+                nxd_mqtt_client_packet_identifier: 0,
+                nxd_mqtt_ping_not_responded: NX_FALSE,
+                nxd_mqtt_connect_notify: None,
+                nxd_mqtt_connect_context: ptr::null_mut(),
+                nxd_mqtt_ack_receive_notify: None,
+                nxd_mqtt_ack_receive_context: ptr::null_mut(),
+                nxd_mqtt_client_opaque: [0; NXD_MQTT_CLIENT_OPAQUE_WORDS],
+            },
+        );
+    }
+    let params = port::CreateParams {
+        name: p.name,
+        ip: p.ip.cast(),
+        pool: p.pool.cast(),
+        stack: p.stack,
+        stack_size: p.stack_size as usize,
+        priority: p.priority,
+    };
+    match Slot::create(
+        block as usize,
+        config(),
+        FfiState::new(block),
+        FfiHooks,
+        &params,
+    ) {
+        Ok(slot) => {
+            // SAFETY: the slot area is inside the block; nothing is there yet (zeroed).
+            unsafe {
+                ptr::write(slot_ptr(block), slot);
+                field(addr_of_mut!((*block).nxd_mqtt_client_state))
+                    .store(NXD_MQTT_CLIENT_STATE_IDLE, Ordering::Release);
+            }
+            status::OK
+        }
+        Err(_) => status::CREATE_FAILED,
+    }
+}
+
+/// Core of login_set.
+///
+/// # Safety
+/// `block` is a control block; the strings stay valid until the next CONNECT is sent.
+pub unsafe fn login_set(
+    block: *mut NXD_MQTT_CLIENT,
+    username: *mut CHAR,
+    username_length: UINT,
+    password: *mut CHAR,
+    password_length: UINT,
+) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_LOCK;
+    };
+    let g = shared.lock();
+    let mut c = g.borrow_mut();
+    c.user.username =
+        (!username.is_null()).then(|| RawBytes::new(username.cast(), username_length));
+    c.user.password =
+        (!password.is_null()).then(|| RawBytes::new(password.cast(), password_length));
+    status::OK
+}
+
+/// Core of will_message_set.
+///
+/// # Safety
+/// `block` is a control block; topic and message stay valid until the next CONNECT is sent.
+pub unsafe fn will_message_set(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *const UCHAR,
+    topic_length: UINT,
+    message: *const UCHAR,
+    message_length: UINT,
+    retain: UINT,
+    qos: UINT,
+) -> UINT {
+    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+        return status::INVALID_ARGUMENT;
+    };
+    if topic.is_null() || topic_length == 0 {
+        return status::INVALID_ARGUMENT;
+    }
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_LOCK;
+    };
+    let g = shared.lock();
+    let mut c = g.borrow_mut();
+    c.user.will = Some(RawWill {
+        topic: RawBytes::new(topic, topic_length),
+        message: RawBytes::new(message, if message.is_null() { 0 } else { message_length }),
+        qos,
+        retain: retain != 0,
+    });
+    status::OK
+}
+
+/// Core of delete.
+///
+/// # Safety
+/// `block` is a control block; no other thread uses it during and after the call.
+pub unsafe fn delete(block: *mut NXD_MQTT_CLIENT) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::OK;
+    };
+    {
+        let mut g = shared.lock();
+        Core::shutdown(&*shared, &mut g);
+    }
+    drop(shared);
+    // SAFETY: the slot is initialised (client_of found it) and nobody else uses it now.
+    unsafe { (*slot_ptr(block)).destroy() };
+    status::OK
+}
+
+/// Core of connect.
+///
+/// # Safety
+/// `block` is a control block; the client id, credentials and will it refers to are valid.
+pub unsafe fn connect(
+    block: *mut NXD_MQTT_CLIENT,
+    addr: &NXD_ADDRESS,
+    port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait: ULONG,
+) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_CONNECT;
+    };
+    let Some(to) = endpoint(addr, port) else {
+        return status::BAD_ENDPOINT;
+    };
+    if keepalive > u32::from(u16::MAX) {
+        return status::INVALID_ARGUMENT;
+    }
+    let blocking = wait != NX_NO_WAIT;
+    let mut g = shared.lock();
+    {
+        let mut c = g.borrow_mut();
+        FfiHooks.before_command(&mut c);
+        // SAFETY: the block is live; the application keeps the id, credentials and will valid
+        // (the API contract); they are only read during this call.
+        let (client_id, username, password, will) = unsafe {
+            let id = RawBytes::new(
+                (*block).nxd_mqtt_client_id.cast(),
+                (*block).nxd_mqtt_client_id_length,
+            );
+            if id.ptr.is_null() && id.len != 0 {
+                return status::INVALID_ARGUMENT;
+            }
+            let will = c.user.will.map(|w| Will {
+                topic: w.topic.get(),
+                message: w.message.get(),
+                qos: w.qos,
+                retain: w.retain,
+            });
+            (
+                id.get(),
+                c.user.username.map(|u| u.get()),
+                c.user.password.map(|p| p.get()),
+                will,
+            )
+        };
+        let options = ConnectOptions {
+            client_id,
+            keep_alive_secs: keepalive,
+            // Any non-zero value asks for a clean session (the original used 1 only).
+            clean_session: clean_session != 0,
+            username,
+            password,
+            will,
+        };
+        let now = shared.now();
+        let started = c.start_connect(now, &to, &options, blocking);
+        FfiHooks.sync(&mut c);
+        if let Err(e) = started {
+            return status::start_error(e);
+        }
+    }
+    shared.wake();
+    if !blocking {
+        return NX_IN_PROGRESS;
+    }
+    let outcome = Core::connect_wait(&*shared, &mut g, wait_ticks(wait));
+    FfiHooks.sync(&mut g.borrow_mut());
+    drop(g);
+    let code = status::connect_outcome(outcome);
+    if outcome.from_connack() {
+        // Blocking mode: the connect notify runs in the caller's thread, without the lock,
+        // before connect returns (as in the original).
+        // SAFETY: live block.
+        unsafe { call_connect_notify(block, code) };
+    }
+    code
+}
+
+/// Borrowed application buffer (NULL or length 0: empty).
+///
+/// # Safety
+/// Non-NULL `ptr` must be valid for `len` bytes for `'a`.
+unsafe fn bytes<'a>(ptr: *const CHAR, len: UINT) -> &'a [u8] {
+    // SAFETY: forwarded contract.
+    unsafe { RawBytes::new(ptr.cast(), len).get() }
+}
+
+/// Core of publish.
+///
+/// # Safety
+/// `block` is a control block; topic and message are valid for their lengths.
+pub unsafe fn publish(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+    message: *mut CHAR,
+    message_length: UINT,
+    retain: UINT,
+    qos: UINT,
+    wait: ULONG,
+) -> UINT {
+    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+        return status::INVALID_ARGUMENT;
+    };
+    if topic.is_null() || topic_length == 0 {
+        return status::INVALID_ARGUMENT;
+    }
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_COMMAND;
+    };
+    // SAFETY: contract of this function.
+    let (topic, payload) = unsafe { (bytes(topic, topic_length), bytes(message, message_length)) };
+    let mut g = shared.lock();
+    match Core::publish(
+        &*shared,
+        &mut g,
+        topic,
+        payload,
+        qos,
+        retain != 0,
+        wait_ticks(wait),
+    ) {
+        Ok(_) => status::OK,
+        Err(e) => status::command_error(Command::Publish, e),
+    }
+}
+
+/// Core of subscribe.
+///
+/// # Safety
+/// `block` is a control block; the topic is valid for its length.
+pub unsafe fn subscribe(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+    qos: UINT,
+) -> UINT {
+    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+        return status::INVALID_ARGUMENT;
+    };
+    if topic.is_null() || topic_length == 0 {
+        return status::INVALID_ARGUMENT;
+    }
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_COMMAND;
+    };
+    // SAFETY: contract of this function.
+    let filter = unsafe { bytes(topic, topic_length) };
+    let mut g = shared.lock();
+    match Core::subscribe(&*shared, &mut g, filter, qos) {
+        Ok(_) => status::OK,
+        Err(e) => status::command_error(Command::SubUnsub, e),
+    }
+}
+
+/// Core of unsubscribe.
+///
+/// # Safety
+/// `block` is a control block; the topic is valid for its length.
+pub unsafe fn unsubscribe(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+) -> UINT {
+    if topic.is_null() || topic_length == 0 {
+        return status::INVALID_ARGUMENT;
+    }
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_COMMAND;
+    };
+    // SAFETY: contract of this function.
+    let filter = unsafe { bytes(topic, topic_length) };
+    let mut g = shared.lock();
+    match Core::unsubscribe(&*shared, &mut g, filter) {
+        Ok(_) => status::OK,
+        Err(e) => status::command_error(Command::SubUnsub, e),
+    }
+}
+
+/// Core of disconnect.
+///
+/// # Safety
+/// `block` is a control block.
+pub unsafe fn disconnect(block: *mut NXD_MQTT_CLIENT) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_LOCK;
+    };
+    let mut g = shared.lock();
+    Core::disconnect(&*shared, &mut g);
+    status::OK
+}
+
+/// Core of receive_notify_set.
+///
+/// # Safety
+/// `block` is a control block.
+pub unsafe fn receive_notify_set(
+    block: *mut NXD_MQTT_CLIENT,
+    notify: NxdMqttReceiveNotify,
+) -> UINT {
+    // SAFETY: contract of this function.
+    if let Some(shared) = unsafe { client_of(block) } {
+        let g = shared.lock();
+        g.borrow_mut().user.receive_notify = notify;
+    }
+    status::OK
+}
+
+/// Core of disconnect_notify_set.
+///
+/// # Safety
+/// `block` is a control block.
+pub unsafe fn disconnect_notify_set(
+    block: *mut NXD_MQTT_CLIENT,
+    notify: NxdMqttDisconnectNotify,
+) -> UINT {
+    // SAFETY: contract of this function.
+    if let Some(shared) = unsafe { client_of(block) } {
+        let g = shared.lock();
+        g.borrow_mut().user.disconnect_notify = notify;
+    }
+    status::OK
+}
+
+/// Core of the connect_notify_set extension.
+///
+/// # Safety
+/// `block` is a control block.
+pub unsafe fn connect_notify_set(
+    block: *mut NXD_MQTT_CLIENT,
+    notify: NxdMqttConnectNotify,
+    context: *mut VOID,
+) -> UINT {
+    // SAFETY: contract of this function.
+    let shared = unsafe { client_of(block) };
+    let _guard = shared.as_ref().map(|s| s.lock());
+    // SAFETY: writable block; under the client lock when it is a created client.
+    unsafe {
+        ptr::write_volatile(addr_of_mut!((*block).nxd_mqtt_connect_notify), notify);
+        ptr::write_volatile(addr_of_mut!((*block).nxd_mqtt_connect_context), context);
+    }
+    status::OK
+}
+
+/// Core of message_get.
+///
+/// # Safety
+/// `block` is a control block; non-NULL buffers are writable for their sizes; non-NULL length
+/// pointers point to writable `UINT`s.
+pub unsafe fn message_get(
+    block: *mut NXD_MQTT_CLIENT,
+    topic_buffer: *mut UCHAR,
+    topic_buffer_size: UINT,
+    actual_topic_length: *mut UINT,
+    message_buffer: *mut UCHAR,
+    message_buffer_size: UINT,
+    actual_message_length: *mut UINT,
+) -> UINT {
+    let topic_size = if topic_buffer.is_null() {
+        0
+    } else {
+        topic_buffer_size as usize
+    };
+    let message_size = if message_buffer.is_null() {
+        0
+    } else {
+        message_buffer_size as usize
+    };
+    let (t0, m0) = (topic_buffer as usize, message_buffer as usize);
+    if topic_size != 0 && message_size != 0 && t0 < m0 + message_size && m0 < t0 + topic_size {
+        // Overlapping buffers cannot both be written.
+        return status::INVALID_ARGUMENT;
+    }
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_GET;
+    };
+    let topic: &mut [u8] = if topic_size == 0 {
+        &mut []
+    } else {
+        // SAFETY: non-NULL, writable for its size (contract), disjoint from the other buffer.
+        unsafe { core::slice::from_raw_parts_mut(topic_buffer, topic_size) }
+    };
+    let message: &mut [u8] = if message_size == 0 {
+        &mut []
+    } else {
+        // SAFETY: as above.
+        unsafe { core::slice::from_raw_parts_mut(message_buffer, message_size) }
+    };
+    let mut g = shared.lock();
+    match Core::message_get(&*shared, &mut g, topic, message) {
+        Ok(info) => {
+            // SAFETY: non-NULL length pointers are writable UINTs (contract); exactly a UINT
+            // is written.
+            unsafe {
+                if !actual_topic_length.is_null() {
+                    actual_topic_length.write_unaligned(info.topic_len as UINT);
+                }
+                if !actual_message_length.is_null() {
+                    actual_message_length.write_unaligned(info.payload_len as UINT);
+                }
+            }
+            status::OK
+        }
+        Err(e) => status::get_error(e),
+    }
+}
+
+/// Unused-import guard for codes only some builds use.
+const _: UINT = NXD_MQTT_SUCCESS;

@@ -1,14 +1,14 @@
 //! The C ABI: the original's public functions (three names each), the `NXD_MQTT_CLIENT`
 //! control block, the constants and return codes, and the one mapping of outcomes to NX codes.
 //!
-//! * [`types`]: ThreadX/NetX scalar types and `NXD_ADDRESS`.
-//! * [`consts`]: every `#define` of the original header (source of the generated header).
-//! * [`netx_codes`]: the NetX codes that surface through the API (`NX_PTR_ERROR`, ...).
-//! * [`control_block`]: `NXD_MQTT_CLIENT`.
-//! * [`overlay`]: the packet-overlay structs of the original header.
-//! * [`status`]: outcomes of the client layer → NX return codes (the only place).
-//! * [`api`]: the exported functions and their front-end checks.
-//! * `core`: the function cores on top of [`crate::client`] and the active port.
+//! * [`types`] — ThreadX/NetX scalar types and `NXD_ADDRESS`.
+//! * [`consts`] — every `#define` of the original header (source of the generated header).
+//! * [`netx_codes`] — the NetX codes that surface through the API (`NX_PTR_ERROR`, ...).
+//! * [`control_block`] — `NXD_MQTT_CLIENT`.
+//! * [`overlay`] — the packet-overlay structs of the original header.
+//! * [`status`] — outcomes of the client layer → NX return codes (the only place).
+//! * [`api`] — the exported functions and their front-end checks.
+//! * `core` — the function cores on top of [`crate::client`] and the active port.
 //!
 //! The header `include/nxd_mqtt_client.h` is generated from these files by `build.rs`.
 #![deny(clippy::undocumented_unsafe_blocks)]

@@ -1,1 +1,67 @@
-//! Ports (placeholder).
+//! Platform ports. Each implements the traits of [`crate::client`] ([`crate::client::Transport`],
+//! [`crate::client::Port`]) and offers the same small "slot" API to `ffi`, so that `ffi` is
+//! written once for every port.
+//!
+//! # The slot API every port module provides (`ffi` uses the active port through it)
+//!
+//! ```text
+//! pub type Core<U> = client::Client<TheTransport, U, RX, QUEUE, STORE, TX, INFLIGHT, IO>;
+//! pub struct Shared<U, H>        // owns the lock and the RefCell<Core<U>>; implements
+//!                                // client::Port<Core = Core<U>, Hooks = H>
+//! pub struct Slot<U, H>          // the port's state inside the C control block: exactly
+//!                                // ffi::control_block::NXD_MQTT_CLIENT_OPAQUE_WORDS machine
+//!                                // words (a compile-time assertion in ffi checks it)
+//! impl Slot<U, H> {
+//!     /// Sets up the client (lock, transport, worker) for the control block at `owner`.
+//!     pub fn create(owner: usize, config: Config, user: U, hooks: H, params: &CreateParams)
+//!         -> Result<Self, CreateError>;
+//!     /// The client, if this slot was created for the block at `owner` and not destroyed.
+//!     pub fn get(&self, owner: usize) -> Option<Ref>;   // Ref: Deref<Target = Shared<U, H>>
+//!     /// After `Client::shutdown`: stops the worker and releases everything.
+//!     pub fn destroy(&mut self);
+//! }
+//! ```
+//!
+//! A port selects its capacities (the host uses large heap buffers; firmware ports choose
+//! small static ones) and the tick clock (`NX_IP_PERIODIC_RATE` ticks per second).
+//!
+//! Only one port is active in a build; `posix` wins if several features are enabled.
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+#[cfg(feature = "posix")]
+pub mod posix;
+
+#[cfg(feature = "posix")]
+pub use posix as active;
+
+#[cfg(feature = "bare")]
+pub mod bare;
+
+#[cfg(all(feature = "bare", not(feature = "posix")))]
+pub use bare as active;
+
+/// Parameters of `nxd_mqtt_client_create` that concern the platform. Each port uses what it
+/// needs: the NetX port runs the MQTT thread on `stack`/`stack_size`/`priority` and uses
+/// `ip`/`pool`; the host port gives its thread its own stack and ignores the rest.
+#[derive(Clone, Copy, Debug)]
+pub struct CreateParams {
+    /// Thread / object name (NUL-terminated C string or NULL).
+    pub name: *const core::ffi::c_char,
+    /// NetX IP instance (opaque here).
+    pub ip: *mut core::ffi::c_void,
+    /// NetX packet pool (opaque here).
+    pub pool: *mut core::ffi::c_void,
+    /// Stack memory for the MQTT thread.
+    pub stack: *mut core::ffi::c_void,
+    /// Its size in bytes.
+    pub stack_size: usize,
+    /// MQTT thread priority.
+    pub priority: u32,
+}
+
+/// Why a port could not create a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateError {
+    /// Thread, lock or wake-up resources could not be created.
+    Resources,
+}
