@@ -1,0 +1,90 @@
+# Builds libnxd_mqtt.a with cargo and defines the imported target nxd_mqtt::nxd_mqtt.
+#
+# Used by the root CMakeLists.txt (add_subdirectory / top-level builds). Variables (cache):
+#   NXD_MQTT_PORT              posix (host: sockets + threads, default) | bare | netx
+#   NXD_MQTT_RUST_TARGET       cargo target triple; empty = the host (cmake/arm-none-eabi.cmake
+#                              sets it for firmware builds)
+#   NXD_MQTT_CARGO_PROFILE     release (default) or debug
+#   NXD_MQTT_CARGO_TARGET_DIR  cargo's target directory (default: <build>/cargo)
+#   CARGO                      the cargo executable
+#
+# The target carries the include directory (the generated, committed include/), the port macro
+# (NXD_MQTT_PORT_POSIX/BARE/NETX, which selects the control-block layout in the header) and the
+# native libraries a std staticlib needs on the host (what
+# `cargo rustc -- --print native-static-libs` reports on Linux: gcc_s util rt pthread m dl c).
+include_guard(GLOBAL)
+
+set(NXD_MQTT_PORT "posix" CACHE STRING "nxd_mqtt platform port: posix, bare or netx")
+set_property(CACHE NXD_MQTT_PORT PROPERTY STRINGS posix bare netx)
+if(NOT DEFINED NXD_MQTT_RUST_TARGET)
+  set(NXD_MQTT_RUST_TARGET "" CACHE STRING "cargo target triple (empty: host)")
+endif()
+set(NXD_MQTT_CARGO_PROFILE "release" CACHE STRING "cargo profile of the library build: release or debug")
+set_property(CACHE NXD_MQTT_CARGO_PROFILE PROPERTY STRINGS release debug)
+set(NXD_MQTT_CARGO_TARGET_DIR "${CMAKE_BINARY_DIR}/cargo" CACHE PATH "cargo target directory of the library build")
+
+function(nxd_mqtt_cargo_library source_dir)
+  if(TARGET nxd_mqtt::nxd_mqtt)
+    return()
+  endif()
+  if(NOT NXD_MQTT_PORT MATCHES "^(posix|bare|netx)$")
+    message(FATAL_ERROR "NXD_MQTT_PORT must be posix, bare or netx (got '${NXD_MQTT_PORT}')")
+  endif()
+  if(NOT NXD_MQTT_CARGO_PROFILE MATCHES "^(release|debug)$")
+    message(FATAL_ERROR "NXD_MQTT_CARGO_PROFILE must be release or debug (got '${NXD_MQTT_CARGO_PROFILE}')")
+  endif()
+  find_program(CARGO cargo HINTS "$ENV{CARGO_HOME}/bin" "$ENV{HOME}/.cargo/bin")
+  if(NOT CARGO)
+    message(FATAL_ERROR "cargo not found: install Rust (https://rustup.rs)")
+  endif()
+
+  set(args rustc --manifest-path "${source_dir}/Cargo.toml" --lib --crate-type staticlib)
+  if(NXD_MQTT_CARGO_PROFILE STREQUAL "release")
+    list(APPEND args --release)
+  endif()
+  set(dir "${NXD_MQTT_CARGO_TARGET_DIR}")
+  if(NXD_MQTT_RUST_TARGET)
+    list(APPEND args --target "${NXD_MQTT_RUST_TARGET}")
+    set(dir "${dir}/${NXD_MQTT_RUST_TARGET}")
+  endif()
+  if(NOT NXD_MQTT_PORT STREQUAL "posix")
+    list(APPEND args --no-default-features --features "${NXD_MQTT_PORT}")
+  endif()
+  set(archive "${dir}/${NXD_MQTT_CARGO_PROFILE}/libnxd_mqtt.a")
+
+  # Always run cargo: it tracks the Rust sources itself and returns at once when nothing changed.
+  add_custom_target(nxd_mqtt_cargo ALL
+    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${NXD_MQTT_CARGO_TARGET_DIR}" "${CARGO}" ${args}
+    BYPRODUCTS "${archive}"
+    WORKING_DIRECTORY "${source_dir}"
+    COMMENT "cargo: libnxd_mqtt.a (port ${NXD_MQTT_PORT}, ${NXD_MQTT_CARGO_PROFILE}${NXD_MQTT_RUST_TARGET})"
+    VERBATIM USES_TERMINAL)
+
+  string(TOUPPER "${NXD_MQTT_PORT}" port_upper)
+  add_library(nxd_mqtt::nxd_mqtt STATIC IMPORTED GLOBAL)
+  set_target_properties(nxd_mqtt::nxd_mqtt PROPERTIES
+    IMPORTED_LOCATION "${archive}"
+    INTERFACE_INCLUDE_DIRECTORIES "${source_dir}/include"
+    INTERFACE_COMPILE_DEFINITIONS "NXD_MQTT_PORT_${port_upper}")
+  nxd_mqtt_native_libs(native)
+  if(native)
+    set_property(TARGET nxd_mqtt::nxd_mqtt PROPERTY INTERFACE_LINK_LIBRARIES "${native}")
+  endif()
+  add_dependencies(nxd_mqtt::nxd_mqtt nxd_mqtt_cargo)
+  set(NXD_MQTT_ARCHIVE "${archive}" PARENT_SCOPE)
+endfunction()
+
+# The system libraries the archive needs (empty for the no_std firmware ports).
+function(nxd_mqtt_native_libs out)
+  set(libs "")
+  if(NXD_MQTT_PORT STREQUAL "posix")
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+      set(libs gcc_s util rt pthread m dl c)
+    elseif(APPLE)
+      set(libs System c m)
+    else()
+      set(libs pthread m dl c)
+    endif()
+  endif()
+  set(${out} "${libs}" PARENT_SCOPE)
+endfunction()
