@@ -200,6 +200,17 @@ fn connect_state_errors() {
         ..OPTS
     };
     assert_eq!(h.s.connect(h.now, &bad), Err(Error::InvalidParameter));
+    let will = Will {
+        topic: b"w/#",
+        message: b"",
+        qos: QoS::AtMostOnce,
+        retain: false,
+    };
+    let bad = ConnectOptions {
+        will: Some(will),
+        ..OPTS
+    };
+    assert_eq!(h.s.connect(h.now, &bad), Err(Error::InvalidParameter));
     let big = vec![b'a'; 600];
     let bad = ConnectOptions {
         client_id: &big,

@@ -527,3 +527,32 @@ fn clear_inflight_and_state_after_close() {
     assert_eq!((h.s.inflight_len(), h.s.inflight_bytes()), (0, 0));
     assert_eq!(h.closed(), State::Connected);
 }
+
+#[test]
+fn invalid_topics_and_filters_are_refused() {
+    let mut h = std_session();
+    h.connected(true);
+    for t in [&b"a/+"[..], b"#", b"a\0b", b"\xFF", b"\xED\xA0\x80"] {
+        assert_eq!(
+            h.s.publish(h.now, t, b"", QoS::AtMostOnce, false),
+            Err(Error::InvalidParameter),
+            "{t:?}"
+        );
+    }
+    for f in [&b"a/#/b"[..], b"a+", b"#a", b"\xFF"] {
+        assert_eq!(
+            h.s.subscribe(h.now, f, QoS::AtMostOnce),
+            Err(Error::InvalidParameter),
+            "{f:?}"
+        );
+        assert_eq!(
+            h.s.unsubscribe(h.now, f),
+            Err(Error::InvalidParameter),
+            "{f:?}"
+        );
+    }
+    assert_eq!(h.s.subscribe(h.now, b"+/a/#", QoS::AtMostOnce), Ok(1));
+    assert_eq!(h.s.unsubscribe(h.now, b"#"), Ok(2));
+    assert!(h.s.next_packet_id() == 3, "refused commands consume no id");
+    assert_eq!(h.packets().len(), 2);
+}

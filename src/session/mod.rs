@@ -41,6 +41,33 @@
 //!   PUBREL; every PUBREL (known id or not) gets a PUBCOMP with the full id.
 //! * Packet ids are never 0 and never reused while in flight (ids still in the store are
 //!   skipped), wrapping 0xFFFF → 1.
+//!
+//! Implementation notes (what the client layer relies on):
+//! * Events come out in the order things happened on the wire. Per inbound frame at most one
+//!   event is queued; input stops being consumed while the event queue (8 entries) is full,
+//!   so nothing is lost as long as the client polls events. `CloseRequested` is always the
+//!   last event of a connection: during Connecting it is preceded by `ConnectFailed`
+//!   (refused CONNACK: `ConnectFailed(Refused(rc))` then
+//!   `CloseRequested(ConnectFailed(Refused(rc)))`; invalid CONNACK: both with `Invalid`; any
+//!   other protocol error before the CONNACK: `ConnectFailed(Invalid)` then
+//!   `CloseRequested(ProtocolError(e))`).
+//! * After `CloseRequested` or `disconnect`, the session takes no input, refuses commands
+//!   (`NotConnected`) and queues no bytes until `connection_closed`; that call also forgets an
+//!   unpolled `CloseRequested`, so call it after draining the events.
+//! * A CONNACK while Connected, or any packet other than CONNACK while Connecting, is a
+//!   protocol error (`ProtocolError(InvalidProtocol)`); a DISCONNECT from the broker closes
+//!   with `BrokerDisconnect`.
+//! * A PUBLISH for which the receive queue has no room is consumed and held back; once
+//!   `message_get` has made room `wants_input` turns true again and the next `handle_bytes`
+//!   call (also with empty input) handles it first. While input is held back no PINGRESP can
+//!   be read either, so an application that never drains the queue ends in a ping timeout.
+//! * After a non-clean CONNACK the stored PUBLISH copies (DUP = 1) and PUBRELs are moved into
+//!   the transmit queue in their original order as room allows (`poll_transmit` refills);
+//!   until the last one is queued, publish/subscribe/unsubscribe return `TransmitFull`.
+//! * Inbound QoS 2 ids take in-flight records; when none is free the message is still
+//!   delivered and PUBREC sent, but a duplicate could then be delivered again.
+//! * Topic names and filters are validated (`InvalidParameter`); packet ids are assigned only
+//!   when the command succeeds.
 #![forbid(unsafe_code)]
 
 mod bufs;
@@ -48,8 +75,9 @@ mod fuzz_check;
 mod store;
 
 use crate::codec::{
-    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader,
-    Packet, PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
+    decode_inbound, decode_remaining_length, is_valid_topic_filter, is_valid_topic_name, Connect,
+    DecodeError, EncodeError, Frame, FrameReader, Packet, PacketType, Publish, QoS, SubscribeTopic,
+    Topics, Will,
 };
 use bufs::{Bytes, Events};
 #[doc(hidden)]
@@ -394,7 +422,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Queues SUBSCRIBE / UNSUBSCRIBE with one filter and records it.
     fn sub_unsub(&mut self, filter: &[u8], qos: Option<QoS>) -> Result<u16, Error> {
-        if filter.is_empty() {
+        if !is_valid_topic_filter(filter) {
             return Err(Error::InvalidParameter);
         }
         let id = self.free_id();
@@ -708,6 +736,9 @@ impl<
             State::Connecting => return Err(Error::Connecting),
             State::Idle => {}
         }
+        if options.will.is_some_and(|w| !is_valid_topic_name(w.topic)) {
+            return Err(Error::InvalidParameter);
+        }
         let keep_alive =
             u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
         let packet = Packet::Connect(Connect {
@@ -756,7 +787,7 @@ impl<
         retain: bool,
     ) -> Result<Option<u16>, Error> {
         let c = &mut self.core;
-        if topic.is_empty() {
+        if !is_valid_topic_name(topic) {
             return Err(Error::InvalidParameter);
         }
         c.now = now;
