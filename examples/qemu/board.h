@@ -11,6 +11,8 @@
 void board_tick_init(void);
 /* Ticks since board_tick_init (wraps around). */
 uint32_t board_ticks(void);
+/* Deepest stack use so far in bytes (the stack is painted at reset). */
+uint32_t board_stack_used(void);
 /* "mps2-an385" or "mps2-an386", from the build. */
 const char *board_name(void);
 

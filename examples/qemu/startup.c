@@ -9,6 +9,9 @@
 extern uint32_t __data_start__, __data_end__, __data_load__;
 extern uint32_t __bss_start__, __bss_end__;
 extern uint32_t __stack_top__;
+extern uint32_t __stack_limit__;
+
+#define STACK_FILL 0xA5A5A5A5u
 
 int main(void);
 
@@ -57,6 +60,14 @@ void Reset_Handler(void)
     for (uint32_t *dst = &__bss_start__; dst < &__bss_end__;) {
         *dst++ = 0u;
     }
+    /* Paint the unused stack so board_stack_used() can find the high-water mark. */
+    {
+        uint32_t sp;
+        __asm__ volatile("mov %0, sp" : "=r"(sp));
+        for (uint32_t *p = &__stack_limit__; (uintptr_t)p < sp - 64u; p++) {
+            *p = STACK_FILL;
+        }
+    }
 #if defined(__ARM_FP)
     /* Full access to CP10 and CP11 before the first floating-point instruction. */
     SCB_CPACR |= (0xFu << 20);
@@ -98,6 +109,15 @@ void board_tick_init(void)
 uint32_t board_ticks(void)
 {
     return tick_count;
+}
+
+uint32_t board_stack_used(void)
+{
+    const uint32_t *p = &__stack_limit__;
+    while (p < &__stack_top__ && *p == STACK_FILL) {
+        p++;
+    }
+    return (uint32_t)((uintptr_t)&__stack_top__ - (uintptr_t)p);
 }
 
 const char *board_name(void)
