@@ -11,8 +11,37 @@ use super::Event;
 #[derive(Debug)]
 pub(crate) struct Bytes<const N: usize> {
     buf: [u8; N],
+    span: Span,
+}
+
+/// Where the content lies; the logic is not generic so each `Bytes<N>` adds only glue.
+#[derive(Debug, Clone, Copy)]
+struct Span {
     head: usize,
     end: usize,
+}
+
+impl Span {
+    fn append<'b>(&mut self, buf: &'b mut [u8], n: usize) -> Option<&'b mut [u8]> {
+        if buf.len() - (self.end - self.head) < n {
+            return None;
+        }
+        if buf.len() - self.end < n {
+            buf.copy_within(self.head..self.end, 0);
+            self.end -= self.head;
+            self.head = 0;
+        }
+        let start = self.end;
+        self.end += n;
+        buf.get_mut(start..self.end)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.head = (self.head + n).min(self.end);
+        if self.head == self.end {
+            *self = Span { head: 0, end: 0 };
+        }
+    }
 }
 
 impl<const N: usize> Bytes<N> {
@@ -20,14 +49,13 @@ impl<const N: usize> Bytes<N> {
     pub(crate) const fn new() -> Self {
         Bytes {
             buf: [0; N],
-            head: 0,
-            end: 0,
+            span: Span { head: 0, end: 0 },
         }
     }
 
     /// Bytes held.
     pub(crate) fn len(&self) -> usize {
-        self.end - self.head
+        self.span.end - self.span.head
     }
 
     /// Bytes that can still be appended.
@@ -37,41 +65,40 @@ impl<const N: usize> Bytes<N> {
 
     /// Drops everything.
     pub(crate) fn clear(&mut self) {
-        self.head = 0;
-        self.end = 0;
+        self.span = Span { head: 0, end: 0 };
     }
 
     /// The content, oldest byte first.
     pub(crate) fn data(&self) -> &[u8] {
-        self.buf.get(self.head..self.end).unwrap_or_default()
+        self.buf
+            .get(self.span.head..self.span.end)
+            .unwrap_or_default()
     }
 
     /// Appends `n` bytes and returns them for writing; `None` (nothing changed) without room.
     pub(crate) fn append(&mut self, n: usize) -> Option<&mut [u8]> {
-        if self.free() < n {
-            return None;
+        self.span.append(&mut self.buf, n)
+    }
+
+    /// Appends a copy of `bytes`; false (nothing changed) without room.
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> bool {
+        match self.append(bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                true
+            }
+            None => false,
         }
-        if N - self.end < n {
-            self.buf.copy_within(self.head..self.end, 0);
-            self.end -= self.head;
-            self.head = 0;
-        }
-        let start = self.end;
-        self.end += n;
-        self.buf.get_mut(start..self.end)
     }
 
     /// Takes back the last `n` appended bytes (an encode that failed after `append`).
     pub(crate) fn unappend(&mut self, n: usize) {
-        self.end = self.end.saturating_sub(n).max(self.head);
+        self.span.end = self.span.end.saturating_sub(n).max(self.span.head);
     }
 
     /// Removes `n` bytes from the front.
     pub(crate) fn consume(&mut self, n: usize) {
-        self.head = (self.head + n).min(self.end);
-        if self.head == self.end {
-            self.clear();
-        }
+        self.span.consume(n);
     }
 }
 

@@ -365,14 +365,11 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Queues a 2- or 4-byte control packet; false without room.
     fn send_small(&mut self, bytes: &[u8]) -> bool {
-        match self.tx.append(bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.sent();
-                true
-            }
-            None => false,
+        let ok = self.tx.push(bytes);
+        if ok {
+            self.sent();
         }
+        ok
     }
 
     fn send_ack(&mut self, header: u8, id: u16) {
@@ -505,30 +502,17 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                 self.resending = false;
                 break;
             };
-            let ok = match r.kind {
-                PUB1 | PUB2 => match self.tx.append(r.len) {
-                    Some(dst) => {
-                        dst.copy_from_slice(self.store.bytes(self.resend));
-                        true
-                    }
-                    None => false,
-                },
-                PUBREL => {
-                    let [hi, lo] = r.id.to_be_bytes();
-                    match self.tx.append(4) {
-                        Some(dst) => {
-                            dst.copy_from_slice(&[0x62, 2, hi, lo]);
-                            true
-                        }
-                        None => false,
-                    }
-                }
-                _ => true,
+            let [hi, lo] = r.id.to_be_bytes();
+            let pubrel = [0x62, 2, hi, lo];
+            let bytes = match r.kind {
+                PUB1 | PUB2 => self.store.bytes(self.resend),
+                PUBREL => &pubrel,
+                _ => &[],
             };
-            if !ok {
+            if !self.tx.push(bytes) {
                 break;
             }
-            if r.kind != IN_QOS2 {
+            if !bytes.is_empty() {
                 self.sent();
             }
             self.resend += 1;
