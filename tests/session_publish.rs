@@ -556,3 +556,42 @@ fn invalid_topics_and_filters_are_refused() {
     assert!(h.s.next_packet_id() == 3, "refused commands consume no id");
     assert_eq!(h.packets().len(), 2);
 }
+
+#[test]
+fn inbound_qos2_without_a_free_record_is_still_delivered() {
+    let mut h: H<256, 1024, 1024, 512, 2> = H::new(Config::DEFAULT);
+    h.connected(true);
+    h.s.publish(h.now, b"t", b"", QoS::AtLeastOnce, false)
+        .unwrap();
+    h.s.publish(h.now, b"t", b"", QoS::AtLeastOnce, false)
+        .unwrap();
+    h.sent();
+    h.feed_all(&publish(b"q", b"x", 2, 9, false, false));
+    assert_eq!(h.events(), vec![Event::MessageReceived { queued: 1 }]);
+    assert_eq!(h.sent(), vec![0x50, 2, 0, 9]);
+    assert_eq!(
+        h.s.inflight_len(),
+        2,
+        "no record: exactly-once degrades to at-least-once"
+    );
+    h.feed_all(&[0x62, 2, 0, 9]);
+    assert_eq!(h.sent(), vec![0x70, 2, 0, 9]);
+    assert!(h.events().is_empty());
+}
+
+#[test]
+fn commands_refused_while_connecting() {
+    let mut h = std_session();
+    h.connect_with(&OPTS);
+    assert_eq!(
+        h.s.publish(h.now, b"t", b"", QoS::AtLeastOnce, false),
+        Err(Error::NotConnected)
+    );
+    assert_eq!(
+        h.s.subscribe(h.now, b"t", QoS::AtMostOnce),
+        Err(Error::NotConnected)
+    );
+    assert_eq!(h.s.unsubscribe(h.now, b"t"), Err(Error::NotConnected));
+    assert_eq!(h.s.transmit_pending(), 0);
+    assert_eq!(h.s.state(), State::Connecting);
+}

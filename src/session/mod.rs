@@ -811,7 +811,8 @@ impl<
 
     /// Queues DISCONNECT when Connected or Connecting (otherwise does nothing). The client
     /// flushes, closes the transport and calls `connection_closed`. From then on the session
-    /// takes no more input and refuses commands until `connection_closed`.
+    /// takes no more input and refuses commands until `connection_closed`. (DISCONNECT is
+    /// skipped if the transmit queue has no 2 bytes free; the close happens anyway.)
     pub fn disconnect(&mut self, now: Tick) {
         let c = &mut self.core;
         if c.state != State::Idle && !c.halted {
