@@ -824,3 +824,44 @@ fn encode_chunk_windows() {
         }
     }
 }
+
+#[test]
+fn topics_iter() {
+    let list = [
+        SubscribeTopic {
+            filter: b"a",
+            qos: QoS::AtLeastOnce,
+        },
+        SubscribeTopic {
+            filter: b"b/#",
+            qos: QoS::ExactlyOnce,
+        },
+    ];
+    assert_eq!(Topics::List(&list).iter().collect::<Vec<_>>(), list);
+    let wire = Topics::Wire {
+        bytes: b"\x00\x01a\x01\x00\x03b/#\x02",
+        with_qos: true,
+    };
+    assert_eq!(wire.iter().collect::<Vec<_>>(), list);
+    let unsub = Topics::Wire {
+        bytes: b"\x00\x01a\x00\x03b/#",
+        with_qos: false,
+    };
+    let filters: Vec<&[u8]> = unsub.iter().map(|t| t.filter).collect();
+    assert_eq!(filters, [&b"a"[..], b"b/#"]);
+    assert!(unsub.iter().all(|t| t.qos == QoS::AtMostOnce));
+    // Wire bytes that no decoder validated: iteration stops at the first malformed entry.
+    let bad = Topics::Wire {
+        bytes: b"\x00\x01a\x01\x00\x01b\x07\x00\x01c\x00",
+        with_qos: true,
+    };
+    assert_eq!(bad.iter().count(), 1);
+    let cut = Topics::Wire {
+        bytes: b"\x00\x01a\x00\x05b",
+        with_qos: false,
+    };
+    let mut it = cut.iter();
+    assert_eq!(it.next().map(|t| t.filter), Some(&b"a"[..]));
+    assert_eq!(it.next(), None);
+    assert_eq!(it.next(), None);
+}
