@@ -200,12 +200,19 @@ int main(void)
     memset(&scratch, 0, sizeof scratch);
     TU_CHECK_EQ(nxd_mqtt_client_publish(&scratch, topic, 8, NULL, 0, 0, 0, NX_NO_WAIT),
                 NXD_MQTT_NOT_CONNECTED, "publish on an uncreated client -> NOT_CONNECTED (regression api test)");
-    TU_CHECK_EQ(nxd_mqtt_client_subscribe(&scratch, topic, 8, 0), NXD_MQTT_NOT_CONNECTED,
-                "subscribe on an uncreated client -> NOT_CONNECTED (spec §7.16.3 step 2)");
-    TU_CHECK_EQ(nxd_mqtt_client_unsubscribe(&scratch, topic, 8), NXD_MQTT_NOT_CONNECTED,
-                "unsubscribe on an uncreated client -> NOT_CONNECTED");
+    /* In the original the zeroed block's mutex pointer is NULL: ThreadX's checked
+     * tx_mutex_get fails, so every call that takes the mutex first reports MUTEX_FAILURE
+     * (publish checks the state before taking the mutex, hence NOT_CONNECTED above). */
+    TU_CHECK_EQ(nxd_mqtt_client_subscribe(&scratch, topic, 8, 0), NXD_MQTT_MUTEX_FAILURE,
+                "subscribe on an uncreated client -> MUTEX_FAILURE (spec §7.16.3 step 1)");
+    TU_CHECK_EQ(nxd_mqtt_client_unsubscribe(&scratch, topic, 8), NXD_MQTT_MUTEX_FAILURE,
+                "unsubscribe on an uncreated client -> MUTEX_FAILURE");
     TU_CHECK_EQ(nxd_mqtt_client_connect(&scratch, &addr, 1883, 0, NX_TRUE, NX_IP_PERIODIC_RATE),
-                NXD_MQTT_INVALID_STATE, "connect on an uncreated client (state INITIALIZE) -> INVALID_STATE (spec §7.4.1 step 4)");
+                NXD_MQTT_MUTEX_FAILURE, "connect on an uncreated client -> MUTEX_FAILURE (spec §7.4.1 step 1)");
+    TU_CHECK_EQ(nxd_mqtt_client_login_set(&scratch, user, 4, pass, 4), NXD_MQTT_MUTEX_FAILURE,
+                "login_set on an uncreated client -> MUTEX_FAILURE (spec §7.2)");
+    TU_CHECK_EQ(nxd_mqtt_client_disconnect(&scratch), NXD_MQTT_MUTEX_FAILURE,
+                "disconnect on an uncreated client -> MUTEX_FAILURE (spec §7.12 step 1)");
 
     tu_section("delete (spec §7.13)");
     TU_CHECK_EQ(nxd_mqtt_client_delete(NULL), NX_PTR_ERROR, "delete(client NULL)");
