@@ -6,18 +6,22 @@
 //! * `nxd_mqtt_client_process(client)`: the main-loop step.
 //!
 //! Every item carries `#[cfg(feature = "bare")]` so that the header guards it with
-//! `#if defined(NXD_MQTT_PORT_BARE)`.
+//! `#if defined(NXD_MQTT_PORT_BARE)`; the two functions exist only when `bare` is the active
+//! port (a host build with `posix` and `bare` compiles this port for its tests only).
 #![allow(non_camel_case_types)]
 
 use core::ffi::c_int;
 
-use super::TransportSetError;
-use crate::ffi::consts::{NXD_MQTT_ALREADY_CONNECTED, NXD_MQTT_CONNECTING, NXD_MQTT_SUCCESS};
-use crate::ffi::control_block::NXD_MQTT_CLIENT;
-use crate::ffi::netx_codes::NX_PTR_ERROR;
-use crate::ffi::status;
 use crate::ffi::types::{NXD_ADDRESS, UCHAR, UINT, ULONG, VOID};
-use crate::session::State;
+#[cfg(all(feature = "bare", not(feature = "posix")))]
+use {
+    super::TransportSetError,
+    crate::ffi::consts::{NXD_MQTT_ALREADY_CONNECTED, NXD_MQTT_CONNECTING, NXD_MQTT_SUCCESS},
+    crate::ffi::control_block::NXD_MQTT_CLIENT,
+    crate::ffi::netx_codes::NX_PTR_ERROR,
+    crate::ffi::status,
+    crate::session::State,
+};
 
 /// Transport connect callback: `(context, server_ip, server_port)` → `NX_SUCCESS`,
 /// `NX_IN_PROGRESS` or a failure code (see [`NXD_MQTT_TRANSPORT_STRUCT`]).
@@ -105,7 +109,7 @@ impl NXD_MQTT_TRANSPORT_STRUCT {
 /// `client_ptr` is NULL or a control block; `transport_ptr` is NULL or points to an
 /// `NXD_MQTT_TRANSPORT` whose callbacks may be called with its context while the client
 /// exists.
-#[cfg(feature = "bare")]
+#[cfg(all(feature = "bare", not(feature = "posix")))]
 #[no_mangle]
 pub unsafe extern "C" fn nxd_mqtt_client_transport_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -144,7 +148,7 @@ pub unsafe extern "C" fn nxd_mqtt_client_transport_set(
 ///
 /// # Safety
 /// `client_ptr` is NULL or a control block.
-#[cfg(feature = "bare")]
+#[cfg(all(feature = "bare", not(feature = "posix")))]
 #[no_mangle]
 pub unsafe extern "C" fn nxd_mqtt_client_process(client_ptr: *mut NXD_MQTT_CLIENT) -> UINT {
     if client_ptr.is_null() {

@@ -30,6 +30,9 @@ pub mod config;
 pub mod ffi;
 pub mod transport;
 
+#[cfg(test)]
+mod tests;
+
 use core::cell::{Cell, RefCell};
 use core::mem::MaybeUninit;
 use core::ops::Deref;
