@@ -110,6 +110,28 @@ done
 printf '\n'
 for s in "${summary[@]}"; do echo "$s"; done
 
+printf '\nLibrary .text+.rodata by layer (symbol names after LTO; inlined code counts where it landed):\n'
+for b in "${boards[@]}"; do
+    IFS=: read -r cpu machine target <<<"$b"
+    map="$BUILD/$machine/mqtt_client.map"
+    attribute "$map" 'libnxd_mqtt\\.a\\(' | awk '$1 == "S" && ($2 == "text" || $2 == "rodata") { print $3, $5 }' |
+        while read -r size sec; do
+            sym=${sec#.text.}; sym=${sym#.rodata.}
+            printf '%s %s\n' "$size" "$(echo "$sym" | arm-none-eabi-c++filt)"
+        done | awk -v m="$machine" '
+            {
+                size = $1; $1 = ""; sym = substr($0, 2); layer = "other (core/alloc, literals)"
+                if (sym ~ /^_nxde?_mqtt_|^nxd_mqtt_client_|nxd_mqtt::ffi::/) layer = "ffi (C API, front ends, cores)"
+                else if (sym ~ /nxd_mqtt::port::/) layer = "port::bare"
+                else if (sym ~ /nxd_mqtt::client::/) layer = "client (driver)"
+                else if (sym ~ /nxd_mqtt::session::/) layer = "session (state machine)"
+                else if (sym ~ /nxd_mqtt::codec::/) layer = "codec (wire format)"
+                else if (sym ~ /compiler_builtins/) layer = "compiler_builtins"
+                t[layer] += size; all += size
+            }
+            END { for (l in t) printf "  %-11s %-32s %6d\n", m, l, t[l]; printf "  %-11s %-32s %6d\n", m, "total", all }' | sort -k1,1 -k2
+done
+
 for b in "${boards[@]}"; do
     IFS=: read -r cpu machine target <<<"$b"
     map="$BUILD/$machine/mqtt_client.map"
