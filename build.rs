@@ -57,7 +57,14 @@ const HEADER_TOP: &str = "\
 #ifndef NXD_MQTT_CLIENT_H
 #define NXD_MQTT_CLIENT_H";
 
+/// The NetX port's build step (C glue and bindings to the application's headers).
+#[cfg(feature = "netx")]
+#[path = "src/port/netx/build_support.rs"]
+mod netx_build;
+
 fn main() {
+    #[cfg(feature = "netx")]
+    netx_build::run();
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     for f in FFI_SOURCES {
         println!("cargo:rerun-if-changed={f}");

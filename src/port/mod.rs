@@ -40,6 +40,12 @@ pub mod bare;
 #[cfg(all(feature = "bare", not(feature = "posix")))]
 pub use bare as active;
 
+#[cfg(feature = "netx")]
+pub mod netx;
+
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub use netx as active;
+
 /// Parameters of `nxd_mqtt_client_create` that concern the platform. Each port uses what it
 /// needs: the NetX port runs the MQTT thread on `stack`/`stack_size`/`priority` and uses
 /// `ip`/`pool`; the host port gives its thread its own stack and ignores the rest.

@@ -11,6 +11,8 @@
  */
 #ifndef TX_API_H
 #define TX_API_H
+/* This header also plays the role of ThreadX's tx_port.h (types of the Linux port). */
+#define TX_PORT_H
 
 #include <pthread.h>
 #include <stdint.h>

@@ -1,0 +1,86 @@
+/* nxd_mqtt NetX port: thin C wrappers over the application's ThreadX and NetX Duo services.
+ *
+ * Compiled (cc) and read (bindgen) with the application's tx_api.h / nx_api.h and its
+ * configuration macros, so that every public-name mapping (_txe_ / _tx_ / _txr_, _nxe_ / _nx_)
+ * and every structure layout is the application's own. The Rust side only needs the sizes of
+ * the control blocks it embeds and these functions.
+ */
+#ifndef NXD_MQTT_NETX_GLUE_H
+#define NXD_MQTT_NETX_GLUE_H
+
+#include "tx_api.h"
+#include "nx_api.h"
+
+/* The configuration macros of the original client (spec section 2), as the application's
+   build defines them, with the original's defaults. */
+typedef struct NXD_MQTT_NETX_CONFIG_STRUCT
+{
+    ULONG ticks_per_second;         /* NX_IP_PERIODIC_RATE */
+    ULONG keepalive_timer_rate;     /* NXD_MQTT_KEEPALIVE_TIMER_RATE */
+    ULONG ping_timeout_delay;       /* NXD_MQTT_PING_TIMEOUT_DELAY */
+    ULONG socket_timeout;           /* NXD_MQTT_SOCKET_TIMEOUT */
+    ULONG window_size;              /* NXD_MQTT_CLIENT_SOCKET_WINDOW_SIZE */
+    ULONG time_slice;               /* NXD_MQTT_CLIENT_THREAD_TIME_SLICE */
+    ULONG initial_packet_id;        /* NXD_MQTT_INITIAL_PACKET_ID_VALUE */
+    ULONG max_transmit_queue_depth; /* NXD_MQTT_MAXIMUM_TRANSMIT_QUEUE_DEPTH, 0 = not defined */
+    ULONG extended_notify;          /* 1 with NX_ENABLE_EXTENDED_NOTIFY_SUPPORT */
+} NXD_MQTT_NETX_CONFIG;
+
+void nxd_mqtt_netx_config(NXD_MQTT_NETX_CONFIG *config);
+
+/* ThreadX */
+UINT nxd_mqtt_netx_thread_create(TX_THREAD *thread, CHAR *name, VOID (*entry)(ULONG), ULONG input,
+                                 VOID *stack, ULONG stack_size, UINT priority, ULONG time_slice);
+UINT nxd_mqtt_netx_thread_resume(TX_THREAD *thread);
+UINT nxd_mqtt_netx_thread_terminate(TX_THREAD *thread);
+UINT nxd_mqtt_netx_thread_delete(TX_THREAD *thread);
+/* TX_COMPLETED, TX_TERMINATED, ... of the thread; 0xFFFFFFFF if it cannot be read. */
+UINT nxd_mqtt_netx_thread_state(TX_THREAD *thread);
+TX_THREAD *nxd_mqtt_netx_thread_identify(VOID);
+VOID nxd_mqtt_netx_thread_sleep(ULONG ticks);
+ULONG nxd_mqtt_netx_time_get(VOID);
+
+UINT nxd_mqtt_netx_mutex_create(TX_MUTEX *mutex, CHAR *name);
+UINT nxd_mqtt_netx_mutex_delete(TX_MUTEX *mutex);
+UINT nxd_mqtt_netx_mutex_get(TX_MUTEX *mutex, ULONG wait_option);
+UINT nxd_mqtt_netx_mutex_put(TX_MUTEX *mutex);
+
+UINT nxd_mqtt_netx_events_create(TX_EVENT_FLAGS_GROUP *group, CHAR *name);
+UINT nxd_mqtt_netx_events_delete(TX_EVENT_FLAGS_GROUP *group);
+UINT nxd_mqtt_netx_events_set(TX_EVENT_FLAGS_GROUP *group, ULONG flags);
+UINT nxd_mqtt_netx_events_clear(TX_EVENT_FLAGS_GROUP *group, ULONG flags);
+/* Waits for any of `flags`; with `consume` the flags seen are cleared. Returns the flags that
+   were set (0 on timeout). */
+ULONG nxd_mqtt_netx_events_wait(TX_EVENT_FLAGS_GROUP *group, ULONG flags, UINT consume, ULONG wait_option);
+
+/* NetX packets */
+/* A packet with TCP/IP headroom for the socket's address family (IPv4 or IPv6). */
+UINT nxd_mqtt_netx_packet_allocate(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, NX_PACKET **packet,
+                                   ULONG wait_option);
+UINT nxd_mqtt_netx_packet_release(NX_PACKET *packet);
+UINT nxd_mqtt_netx_packet_append(NX_PACKET *packet, const VOID *data, ULONG size, NX_PACKET_POOL *pool,
+                                 ULONG wait_option);
+UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer, ULONG size,
+                                  ULONG *copied);
+ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet);
+/* Bytes that still fit into the last buffer of the packet without chaining. */
+ULONG nxd_mqtt_netx_packet_room(NX_PACKET *packet);
+
+/* NetX TCP */
+UINT nxd_mqtt_netx_tcp_create(NX_IP *ip, NX_TCP_SOCKET *socket, CHAR *name, ULONG window,
+                              VOID (*disconnect)(NX_TCP_SOCKET *), VOID *context);
+UINT nxd_mqtt_netx_tcp_delete(NX_TCP_SOCKET *socket);
+VOID *nxd_mqtt_netx_tcp_context(NX_TCP_SOCKET *socket);
+UINT nxd_mqtt_netx_tcp_notify(NX_TCP_SOCKET *socket, VOID (*receive)(NX_TCP_SOCKET *),
+                              VOID (*establish)(NX_TCP_SOCKET *));
+UINT nxd_mqtt_netx_tcp_bind(NX_TCP_SOCKET *socket, ULONG wait_option);
+UINT nxd_mqtt_netx_tcp_unbind(NX_TCP_SOCKET *socket);
+/* version 4: address[0..4], version 6: address[0..16], network byte order. */
+UINT nxd_mqtt_netx_tcp_connect(NX_TCP_SOCKET *socket, UINT version, const UCHAR *address, UINT port,
+                               ULONG wait_option);
+UINT nxd_mqtt_netx_tcp_state(NX_TCP_SOCKET *socket);
+UINT nxd_mqtt_netx_tcp_send(NX_TCP_SOCKET *socket, NX_PACKET *packet, ULONG wait_option);
+UINT nxd_mqtt_netx_tcp_receive(NX_TCP_SOCKET *socket, NX_PACKET **packet, ULONG wait_option);
+UINT nxd_mqtt_netx_tcp_disconnect(NX_TCP_SOCKET *socket, ULONG wait_option);
+
+#endif /* NXD_MQTT_NETX_GLUE_H */
