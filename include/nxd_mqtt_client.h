@@ -1120,7 +1120,8 @@ UINT nxd_mqtt_client_message_get(NXD_MQTT_CLIENT *client_ptr,
 /* Public names, as in the original: macros over the checking front ends (_nxde_) or, with
    NX_DISABLE_ERROR_CHECKING defined in the application, over the cores (_nxd_). The
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
-   nxd_mqtt_client_secure_connect is not provided (no TLS in this build). */
+   As in the original, the secure_connect mapping is always defined, but this library provides
+   no secure_connect function (no TLS yet): a call to it does not compile/link. */
 #ifndef NXD_MQTT_CLIENT_SOURCE_CODE
 #ifdef NX_DISABLE_ERROR_CHECKING
 #define nxd_mqtt_client_create _nxd_mqtt_client_create
@@ -1128,6 +1129,7 @@ UINT nxd_mqtt_client_message_get(NXD_MQTT_CLIENT *client_ptr,
 #define nxd_mqtt_client_will_message_set _nxd_mqtt_client_will_message_set
 #define nxd_mqtt_client_delete _nxd_mqtt_client_delete
 #define nxd_mqtt_client_connect _nxd_mqtt_client_connect
+#define nxd_mqtt_client_secure_connect _nxd_mqtt_client_secure_connect
 #define nxd_mqtt_client_publish _nxd_mqtt_client_publish
 #define nxd_mqtt_client_subscribe _nxd_mqtt_client_subscribe
 #define nxd_mqtt_client_unsubscribe _nxd_mqtt_client_unsubscribe
@@ -1141,6 +1143,7 @@ UINT nxd_mqtt_client_message_get(NXD_MQTT_CLIENT *client_ptr,
 #define nxd_mqtt_client_will_message_set _nxde_mqtt_client_will_message_set
 #define nxd_mqtt_client_delete _nxde_mqtt_client_delete
 #define nxd_mqtt_client_connect _nxde_mqtt_client_connect
+#define nxd_mqtt_client_secure_connect _nxde_mqtt_client_secure_connect
 #define nxd_mqtt_client_publish _nxde_mqtt_client_publish
 #define nxd_mqtt_client_subscribe _nxde_mqtt_client_subscribe
 #define nxd_mqtt_client_unsubscribe _nxde_mqtt_client_unsubscribe

@@ -3,7 +3,8 @@
 /* Public names, as in the original: macros over the checking front ends (_nxde_) or, with
    NX_DISABLE_ERROR_CHECKING defined in the application, over the cores (_nxd_). The
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
-   nxd_mqtt_client_secure_connect is not provided (no TLS in this build). */
+   As in the original, the secure_connect mapping is always defined, but this library provides
+   no secure_connect function (no TLS yet): a call to it does not compile/link. */
 #ifndef NXD_MQTT_CLIENT_SOURCE_CODE
 #ifdef NX_DISABLE_ERROR_CHECKING
 #define nxd_mqtt_client_create _nxd_mqtt_client_create
@@ -11,6 +12,7 @@
 #define nxd_mqtt_client_will_message_set _nxd_mqtt_client_will_message_set
 #define nxd_mqtt_client_delete _nxd_mqtt_client_delete
 #define nxd_mqtt_client_connect _nxd_mqtt_client_connect
+#define nxd_mqtt_client_secure_connect _nxd_mqtt_client_secure_connect
 #define nxd_mqtt_client_publish _nxd_mqtt_client_publish
 #define nxd_mqtt_client_subscribe _nxd_mqtt_client_subscribe
 #define nxd_mqtt_client_unsubscribe _nxd_mqtt_client_unsubscribe
@@ -24,6 +26,7 @@
 #define nxd_mqtt_client_will_message_set _nxde_mqtt_client_will_message_set
 #define nxd_mqtt_client_delete _nxde_mqtt_client_delete
 #define nxd_mqtt_client_connect _nxde_mqtt_client_connect
+#define nxd_mqtt_client_secure_connect _nxde_mqtt_client_secure_connect
 #define nxd_mqtt_client_publish _nxde_mqtt_client_publish
 #define nxd_mqtt_client_subscribe _nxde_mqtt_client_subscribe
 #define nxd_mqtt_client_unsubscribe _nxde_mqtt_client_unsubscribe

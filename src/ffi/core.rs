@@ -8,6 +8,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use core::cell::RefCell;
+use core::ops::Deref;
 use core::ptr::{self, addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -259,19 +260,33 @@ unsafe fn slot_ptr(block: *mut NXD_MQTT_CLIENT) -> *mut Slot {
 }
 
 /// The client of a control block, if it is a created (and not moved, copied or deleted) one.
+/// (A reference-counted handle on the host, a plain reference on ports without a heap.)
 ///
 /// # Safety
 /// `block` must point to a control block that was created, or zeroed, or is otherwise
-/// initialised memory of that size.
-unsafe fn client_of(block: *mut NXD_MQTT_CLIENT) -> Option<std::sync::Arc<Shared>> {
+/// initialised memory of that size, and stay valid for `'a`.
+pub(crate) unsafe fn client_of<'a>(
+    block: *mut NXD_MQTT_CLIENT,
+) -> Option<impl Deref<Target = Shared> + 'a> {
     // SAFETY: per the contract the slot memory is initialised; a never-created block reads
     // as "no client" (zero handle, owner mismatch).
     unsafe { (*slot_ptr(block)).get(block as usize) }
 }
 
-/// The library's session configuration (the original's defaults; 100 ticks per second).
+/// Outbound window: at most this many QoS 1/2 flows, SUBSCRIBE/UNSUBSCRIBE and inbound QoS 2
+/// ids in flight at once; publish waits (up to its timeout) for acknowledgements beyond it.
+/// Brokers limit what a client may have in flight (mosquitto's `max_inflight_messages`,
+/// default 20, also applies to incoming QoS 2: excess messages are acknowledged but dropped),
+/// so an unlimited burst would lose messages. 20 is also libmosquitto's default.
+pub const INFLIGHT_WINDOW: usize = 20;
+
+/// The library's session configuration: the original's defaults (100 ticks per second,
+/// keep-alive timer and ping timeout 1 s, first packet id 1) and the in-flight window.
 fn config() -> Config {
-    Config::DEFAULT
+    Config {
+        max_inflight: INFLIGHT_WINDOW,
+        ..Config::DEFAULT
+    }
 }
 
 /// A wait option as a tick count (`NX_WAIT_FOREVER`: no limit).

@@ -18,6 +18,8 @@ pub mod api;
 pub mod consts;
 pub mod control_block;
 mod core;
+#[allow(unused_imports)] // used by the ports' own extension functions (e.g. bare)
+pub(crate) use self::core::{client_of, Core, FfiHooks, FfiState, Shared, Slot};
 pub mod netx_codes;
 pub mod overlay;
 pub mod status;

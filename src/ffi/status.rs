@@ -73,9 +73,10 @@ pub const CREATE_FAILED: UINT = NXD_MQTT_INTERNAL_ERROR;
 /// The control block is not a created client (never created, deleted, moved or copied): the
 /// original would fail to take its mutex.
 pub const NOT_CREATED_LOCK: UINT = NXD_MQTT_MUTEX_FAILURE;
-/// connect on a block that is not a created client.
+/// connect on a block that is not a created client (state INITIALIZE, spec §7.4.1 step 4).
 pub const NOT_CREATED_CONNECT: UINT = NXD_MQTT_INVALID_STATE;
-/// publish/subscribe/unsubscribe on a block that is not a created client.
+/// publish/subscribe/unsubscribe on a block that is not a created client (its state is not
+/// CONNECTED).
 pub const NOT_CREATED_COMMAND: UINT = NXD_MQTT_NOT_CONNECTED;
 /// message_get on a block that is not a created client.
 pub const NOT_CREATED_GET: UINT = NXD_MQTT_NO_MESSAGE;
