@@ -24,3 +24,6 @@ pub mod netx_codes;
 pub mod overlay;
 pub mod status;
 pub mod types;
+
+#[cfg(all(test, feature = "posix"))]
+mod tests;
