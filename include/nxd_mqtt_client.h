@@ -166,6 +166,13 @@ typedef void (*NxdMqttConnectNotify)(NXD_MQTT_CLIENT*,
                                      VOID*);
 
 /**
+ * Release callback: `(memory, size)`. Never called: the library hands no memory to the
+ * application that it would have to release.
+ */
+typedef void (*NxdMqttReleaseCallback)(CHAR*,
+                                       UINT);
+
+/**
  * Ack notify: `(client, packet type, packet id, transmit packet, context)`. Types: 4 PUBACK
  * (outbound QoS 1 done), 7 PUBCOMP (outbound QoS 2 done), 6 PUBREL (inbound QoS 2 done), 9
  * SUBACK, 11 UNSUBACK. The transmit packet pointer is NULL on ports without packet pools.
@@ -1110,6 +1117,21 @@ UINT nxd_mqtt_client_message_get(NXD_MQTT_CLIENT *client_ptr,
                                  UCHAR *message_buffer,
                                  UINT message_buffer_size,
                                  UINT *actual_message_length);
+
+/**
+ * Stores a release callback (declared by the original header but missing from its library:
+ * provided so that programs declaring it link). The callback is never called.
+ *
+ * Returns `NXD_MQTT_SUCCESS`, `NX_PTR_ERROR` (NULL client).
+ */
+UINT _nxde_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
+                                            NxdMqttReleaseCallback release_callback);
+
+/**
+ * Core of the release callback setter (NULL client: `NX_PTR_ERROR`).
+ */
+UINT _nxd_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
+                                           NxdMqttReleaseCallback release_callback);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -852,16 +852,22 @@ where
                 Phase::Connack => ConnectOutcome::NoConnack,
             };
             let _ = self.hard_close(now);
-            return if a.blocking {
+            if a.blocking {
+                // The waiting connect reports it (no callback, no teardown: a hard end).
                 self.attempt = Some(Attempt {
                     outcome: Some(outcome),
                     ..a
                 });
-                None
-            } else {
-                self.attempt = None;
-                Some(Notice::ConnectResult(outcome))
-            };
+                return None;
+            }
+            self.attempt = None;
+            if a.phase == Phase::Transport {
+                return Some(Notice::ConnectResult(ConnectOutcome::TransportFailed));
+            }
+            // Connected, then lost before the CONNACK: an orderly teardown from CONNECTING
+            // (connect notify NXD_MQTT_CONNECT_FAILURE, then credentials cleared).
+            self.teardown_pending = true;
+            return Some(Notice::ConnectResult(ConnectOutcome::Aborted));
         }
         self.end_connection(now)
     }

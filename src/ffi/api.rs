@@ -908,3 +908,40 @@ pub unsafe extern "C" fn nxd_mqtt_client_message_get(
 
 /// Unused-import guard: the constants above are used by the checks.
 const _: UINT = NXD_MQTT_SUCCESS;
+
+// ---------------------------------------------------------------------------------------------
+// release_callback_set (declared but never defined by the original; provided here)
+// ---------------------------------------------------------------------------------------------
+
+/// Release callback: `(memory, size)`. Never called: the library hands no memory to the
+/// application that it would have to release.
+pub type NxdMqttReleaseCallback = Option<unsafe extern "C" fn(*mut CHAR, UINT)>;
+
+/// Stores a release callback (declared by the original header but missing from its library:
+/// provided so that programs declaring it link). The callback is never called.
+///
+/// Returns `NXD_MQTT_SUCCESS`, `NX_PTR_ERROR` (NULL client).
+#[no_mangle]
+pub unsafe extern "C" fn _nxde_mqtt_client_release_callback_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    release_callback: NxdMqttReleaseCallback,
+) -> UINT {
+    if client_ptr.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: forwarded unchanged.
+    unsafe { _nxd_mqtt_client_release_callback_set(client_ptr, release_callback) }
+}
+
+/// Core of the release callback setter (NULL client: `NX_PTR_ERROR`).
+#[no_mangle]
+pub unsafe extern "C" fn _nxd_mqtt_client_release_callback_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    release_callback: NxdMqttReleaseCallback,
+) -> UINT {
+    if client_ptr.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: non-NULL client; the caller guarantees it is a control block.
+    unsafe { core::release_callback_set(client_ptr, release_callback) }
+}

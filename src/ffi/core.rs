@@ -12,7 +12,7 @@ use core::ops::Deref;
 use core::ptr::{self, addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use super::api::{NxdMqttDisconnectNotify, NxdMqttReceiveNotify};
+use super::api::{NxdMqttDisconnectNotify, NxdMqttReceiveNotify, NxdMqttReleaseCallback};
 use super::consts::*;
 use super::control_block::{
     NxdMqttAckNotify, NxdMqttConnectNotify, NXD_MQTT_CLIENT, NXD_MQTT_CLIENT_OPAQUE_WORDS,
@@ -87,6 +87,8 @@ pub struct FfiState {
     will: Option<RawWill>,
     receive_notify: NxdMqttReceiveNotify,
     disconnect_notify: NxdMqttDisconnectNotify,
+    /// Stored for completeness; never called.
+    release_callback: NxdMqttReleaseCallback,
     /// Last packet id written to the control block (to notice application writes).
     id_mirror: UINT,
 }
@@ -106,6 +108,7 @@ impl FfiState {
             will: None,
             receive_notify: None,
             disconnect_notify: None,
+            release_callback: None,
             id_mirror: 0,
         }
     }
@@ -704,6 +707,22 @@ pub unsafe fn disconnect_notify_set(
     if let Some(shared) = unsafe { client_of(block) } {
         let g = shared.lock();
         g.borrow_mut().user.disconnect_notify = notify;
+    }
+    status::OK
+}
+
+/// Core of release_callback_set (stores the pointer; it is never called).
+///
+/// # Safety
+/// `block` is a control block.
+pub unsafe fn release_callback_set(
+    block: *mut NXD_MQTT_CLIENT,
+    callback: NxdMqttReleaseCallback,
+) -> UINT {
+    // SAFETY: contract of this function.
+    if let Some(shared) = unsafe { client_of(block) } {
+        let g = shared.lock();
+        g.borrow_mut().user.release_callback = callback;
     }
     status::OK
 }

@@ -36,6 +36,8 @@ pub fn start_error(e: StartError) -> UINT {
         StartError::Connecting => NXD_MQTT_CONNECTING,
         StartError::Session(SessionError::AlreadyConnected) => NXD_MQTT_ALREADY_CONNECTED,
         StartError::Session(SessionError::Connecting) => NXD_MQTT_CONNECTING,
+        // A field the CONNECT cannot carry (longer than 65,535 bytes, invalid will topic...).
+        StartError::Session(SessionError::InvalidParameter) => NXD_MQTT_INVALID_PARAMETER,
         // CONNECT cannot be built or sent (too long...): the original's "CONNECT send
         // failure" code.
         StartError::Session(_) | StartError::TransportFailed => NXD_MQTT_CONNECT_FAILURE,
@@ -154,6 +156,14 @@ mod tests {
         assert_eq!(
             start_error(StartError::TransportFailed),
             NXD_MQTT_CONNECT_FAILURE
+        );
+        assert_eq!(
+            start_error(StartError::Session(SessionError::TooLarge)),
+            NXD_MQTT_CONNECT_FAILURE
+        );
+        assert_eq!(
+            start_error(StartError::Session(SessionError::InvalidParameter)),
+            NXD_MQTT_INVALID_PARAMETER
         );
         assert_eq!(get_error(GetError::NoMessage), NXD_MQTT_NO_MESSAGE);
         assert_eq!(

@@ -402,6 +402,24 @@ fn front_end_codes_of_every_function() {
             nxd_mqtt_client_connect_notify_set(null_mut(), None, null_mut()),
             NX_PTR_ERROR
         );
+        // release_callback_set: provided (the original only declared it), never called.
+        extern "C" fn rel(_: *mut CHAR, _: UINT) {}
+        assert_eq!(
+            _nxde_mqtt_client_release_callback_set(null_mut(), Some(rel)),
+            NX_PTR_ERROR
+        );
+        assert_eq!(
+            _nxd_mqtt_client_release_callback_set(null_mut(), Some(rel)),
+            NX_PTR_ERROR
+        );
+        assert_eq!(
+            _nxde_mqtt_client_release_callback_set(c, Some(rel)),
+            NXD_MQTT_SUCCESS
+        );
+        assert_eq!(
+            _nxd_mqtt_client_release_callback_set(c, None),
+            NXD_MQTT_SUCCESS
+        );
         // disconnect: success in every state.
         assert_eq!(_nxde_mqtt_client_disconnect(null_mut()), NX_PTR_ERROR);
         assert_eq!(_nxd_mqtt_client_disconnect(null_mut()), NX_PTR_ERROR);
