@@ -922,3 +922,6 @@ where
 pub fn tick_reached(now: Tick, deadline: Tick) -> bool {
     (now.wrapping_sub(deadline) as i32) >= 0
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests;
