@@ -20,6 +20,15 @@ use super::types::{CHAR, NX_PACKET, UINT, USHORT, VOID};
 #[cfg(feature = "posix")]
 pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
 
+/// Machine words of port state on the bare-metal port: the whole client, inline (its size
+/// follows the build-time capacities of `port::bare::config`). Computed, so it always matches;
+/// the header cannot compute it and gives the value for the default capacities on 32-bit
+/// targets (`include/parts/prelude.h`); the library exports the real value as
+/// `nxd_mqtt_client_opaque_words` for a start-up check.
+#[cfg(all(feature = "bare", not(feature = "posix")))]
+pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize =
+    core::mem::size_of::<super::core::Slot>().div_ceil(core::mem::size_of::<usize>());
+
 /// Connect notify: `(client, status, context)`. Called with the result of every CONNACK
 /// (`NXD_MQTT_SUCCESS`, `NXD_MQTT_SERVER_MESSAGE_FAILURE`, 0x10081..0x10085) in blocking and
 /// non-blocking connects, with `NXD_MQTT_CONNECT_FAILURE` when a non-blocking connect fails

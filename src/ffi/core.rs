@@ -492,7 +492,7 @@ pub unsafe fn connect(
 ) -> UINT {
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_CONNECT;
+        return status::NOT_CREATED_LOCK;
     };
     let Some(to) = endpoint(addr, port) else {
         return status::BAD_ENDPOINT;
@@ -592,7 +592,7 @@ pub unsafe fn publish(
     }
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_COMMAND;
+        return status::NOT_CREATED_PUBLISH;
     };
     // SAFETY: contract of this function.
     let (topic, payload) = unsafe { (bytes(topic, topic_length), bytes(message, message_length)) };
@@ -629,7 +629,7 @@ pub unsafe fn subscribe(
     }
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_COMMAND;
+        return status::NOT_CREATED_LOCK;
     };
     // SAFETY: contract of this function.
     let filter = unsafe { bytes(topic, topic_length) };
@@ -654,7 +654,7 @@ pub unsafe fn unsubscribe(
     }
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_COMMAND;
+        return status::NOT_CREATED_LOCK;
     };
     // SAFETY: contract of this function.
     let filter = unsafe { bytes(topic, topic_length) };

@@ -73,13 +73,12 @@ pub fn get_error(e: GetError) -> UINT {
 /// The client could not be created (thread, lock or memory).
 pub const CREATE_FAILED: UINT = NXD_MQTT_INTERNAL_ERROR;
 /// The control block is not a created client (never created, deleted, moved or copied): the
-/// original would fail to take its mutex.
+/// original would fail to take its mutex (connect, login_set, will_message_set, subscribe,
+/// unsubscribe, disconnect take it first).
 pub const NOT_CREATED_LOCK: UINT = NXD_MQTT_MUTEX_FAILURE;
-/// connect on a block that is not a created client (state INITIALIZE, spec §7.4.1 step 4).
-pub const NOT_CREATED_CONNECT: UINT = NXD_MQTT_INVALID_STATE;
-/// publish/subscribe/unsubscribe on a block that is not a created client (its state is not
-/// CONNECTED).
-pub const NOT_CREATED_COMMAND: UINT = NXD_MQTT_NOT_CONNECTED;
+/// publish on a block that is not a created client (the original checks the state first,
+/// without the mutex: not CONNECTED).
+pub const NOT_CREATED_PUBLISH: UINT = NXD_MQTT_NOT_CONNECTED;
 /// message_get on a block that is not a created client.
 pub const NOT_CREATED_GET: UINT = NXD_MQTT_NO_MESSAGE;
 /// An argument the core cannot use (bad address, NULL topic, QoS above 2...).
