@@ -17,6 +17,8 @@ const FFI_SOURCES: &[&str] = &[
     "src/ffi/control_block.rs",
     "src/ffi/overlay.rs",
     "src/ffi/api.rs",
+    // The bare-metal port's extensions (NXD_MQTT_TRANSPORT, transport_set, process).
+    "src/port/bare/ffi.rs",
 ];
 
 /// Items defined by the hand-written prelude (or by the NetX headers) instead of cbindgen.

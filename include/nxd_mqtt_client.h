@@ -122,6 +122,16 @@ typedef struct NXD_ADDRESS_STRUCT
 #endif
 #define NXD_MQTT_OVER_WEBSOCKET_PROTOCOL "mqtt"
 
+/* Bare-metal port: the whole client lives in NXD_MQTT_CLIENT, so its size follows the
+   capacities the library was built with (NXD_MQTT_BARE_* at cargo build time). The default
+   is NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS (default capacities, 32-bit targets; defined below); a
+   library built with other capacities needs -DNXD_MQTT_CLIENT_OPAQUE_WORDS=<n> in the
+   application, n being the library's exported nxd_mqtt_client_opaque_words (compare the two
+   at start-up). */
+#if defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_CLIENT_OPAQUE_WORDS)
+#define NXD_MQTT_CLIENT_OPAQUE_WORDS NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS
+#endif
+
 /* Struct tags as in the original: typedef X names struct X_STRUCT. */
 typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 typedef struct MQTT_PACKET_CONNACK_STRUCT MQTT_PACKET_CONNACK;
@@ -140,6 +150,16 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * a handle to the client's heap state and the block's own address).
  */
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS 2
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * `NXD_MQTT_CLIENT_OPAQUE_WORDS` of the bare-metal port for the default capacities on 32-bit
+ * targets: the header's default (a library built with other `NXD_MQTT_BARE_*` capacities
+ * reports its own value in `nxd_mqtt_client_opaque_words`). A compile-time assertion keeps
+ * it equal to the real size for default builds.
+ */
+#define NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS 4269
 #endif
 
 /**
@@ -171,6 +191,107 @@ typedef void (*NxdMqttConnectNotify)(NXD_MQTT_CLIENT*,
  */
 typedef void (*NxdMqttReleaseCallback)(CHAR*,
                                        UINT);
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * Transport connect callback: `(context, server_ip, server_port)` → `NX_SUCCESS`,
+ * `NX_IN_PROGRESS` or a failure code (see [`NXD_MQTT_TRANSPORT_STRUCT`]).
+ */
+typedef UINT (*NxdMqttTransportConnect)(VOID*,
+                                        const NXD_ADDRESS*,
+                                        UINT);
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * Transport send callback: `(context, data, length)` → bytes taken (0: no room now) or a
+ * negative value (link broken).
+ */
+typedef int (*NxdMqttTransportSend)(VOID*,
+                                    const UCHAR*,
+                                    UINT);
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * Transport receive callback: `(context, buffer, size)` → bytes stored (0: nothing arrived)
+ * or a negative value (link closed or broken).
+ */
+typedef int (*NxdMqttTransportReceive)(VOID*,
+                                       UCHAR*,
+                                       UINT);
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * Transport close callback: `(context)`.
+ */
+typedef void (*NxdMqttTransportClose)(VOID*);
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * Tick callback: `(context)` → the current tick (`NX_IP_PERIODIC_RATE` per second).
+ */
+typedef ULONG (*NxdMqttTransportTickGet)(VOID*);
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * EXTENSION (bare-metal port, no RTOS): the link to the broker and the tick clock, supplied
+ * by the application (typedef `NXD_MQTT_TRANSPORT`) and installed with
+ * `nxd_mqtt_client_transport_set`, which copies it.
+ *
+ * Every callback gets `nxd_mqtt_transport_context` as its first argument, runs in the
+ * context that called the API or `nxd_mqtt_client_process` (never in an interrupt), and
+ * must return without waiting: the library calls again later. Blocking API calls (connect
+ * with a timeout, publish waiting for room) call them in a loop until done or timed out.
+ */
+struct NXD_MQTT_TRANSPORT_STRUCT {
+  /**
+   * Passed unchanged to every callback.
+   */
+  VOID *nxd_mqtt_transport_context;
+  /**
+   * Optional. Opens the link to `server_ip`:`server_port` (the arguments of
+   * `nxd_mqtt_client_connect`). Returns `NX_SUCCESS` when the link is up, `NX_IN_PROGRESS`
+   * while it is still being set up (the library calls it again with the same arguments until
+   * it returns something else; the connect timeout applies), any other value when it failed
+   * (connect then returns `NXD_MQTT_CONNECT_FAILURE`). NULL: the link is always up (a
+   * serial line, a connection the application opened itself).
+   */
+  NxdMqttTransportConnect nxd_mqtt_transport_connect;
+  /**
+   * Required. Takes up to `length` bytes for sending and returns how many it took (0: no
+   * room now), or a negative value when the link is broken (the connection ends).
+   */
+  NxdMqttTransportSend nxd_mqtt_transport_send;
+  /**
+   * Required. Stores up to `size` received bytes in `buffer` and returns how many (0:
+   * nothing has arrived), or a negative value when the link was closed or broke (the
+   * connection ends).
+   */
+  NxdMqttTransportReceive nxd_mqtt_transport_receive;
+  /**
+   * Optional. Closes the link; called once for every connect attempt that called the
+   * connect callback (after a disconnect, a broken link or a failed connect). A link that
+   * cannot be opened again makes its connect callback fail afterwards.
+   */
+  NxdMqttTransportClose nxd_mqtt_transport_close;
+  /**
+   * Required. The current time in ticks, `NX_IP_PERIODIC_RATE` (100) per second; wraps
+   * around. Timeouts, keep-alive (PINGREQ) and the ping timeout run on it.
+   */
+  NxdMqttTransportTickGet nxd_mqtt_transport_tick_get;
+};
+#endif
+
+#if defined(NXD_MQTT_PORT_BARE)
+/**
+ * `NXD_MQTT_TRANSPORT` (typedef of the struct tag).
+ */
+typedef struct NXD_MQTT_TRANSPORT_STRUCT NXD_MQTT_TRANSPORT;
+#endif
 
 /**
  * Ack notify: `(client, packet type, packet id, transmit packet, context)`. Types: 4 PUBACK
@@ -719,6 +840,17 @@ struct MQTT_PACKET_DISCONNECT_STRUCT {
 extern "C" {
 #endif // __cplusplus
 
+#if (defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX))
+/**
+ * EXTENSION (bare-metal port): `NXD_MQTT_CLIENT_OPAQUE_WORDS` of this library, i.e. the
+ * `uintptr_t` words of client state inside `NXD_MQTT_CLIENT` for the capacities it was built
+ * with. The header's value must be the same (`sizeof(NXD_MQTT_CLIENT)` would be wrong
+ * otherwise); firmware can check `nxd_mqtt_client_opaque_words == NXD_MQTT_CLIENT_OPAQUE_WORDS`
+ * at start-up.
+ */
+extern const UINT nxd_mqtt_client_opaque_words;
+#endif
+
 /**
  * Creates the client: initialises the control block and starts the client's MQTT thread.
  *
@@ -1132,6 +1264,45 @@ UINT _nxde_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
  */
 UINT _nxd_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
                                            NxdMqttReleaseCallback release_callback);
+
+#if (defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX))
+/**
+ * EXTENSION (bare-metal port): installs the application's transport and tick clock for this
+ * client (a copy of `*transport_ptr` is kept; the struct need not outlive the call). Call it
+ * after `nxd_mqtt_client_create` and before `nxd_mqtt_client_connect`; it may be called
+ * again while the client is not connected (e.g. to use another link for the next connect).
+ *
+ * Returns `NXD_MQTT_SUCCESS`, `NX_PTR_ERROR` (NULL client or transport, or the send,
+ * receive or tick callback missing), `NXD_MQTT_ALREADY_CONNECTED` / `NXD_MQTT_CONNECTING`
+ * (a connection is using the current transport), `NXD_MQTT_MUTEX_FAILURE` (not a created
+ * client).
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block; `transport_ptr` is NULL or points to an
+ * `NXD_MQTT_TRANSPORT` whose callbacks may be called with its context while the client
+ * exists.
+ */
+UINT nxd_mqtt_client_transport_set(NXD_MQTT_CLIENT *client_ptr,
+                                   const NXD_MQTT_TRANSPORT *transport_ptr);
+#endif
+
+#if (defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX))
+/**
+ * EXTENSION (bare-metal port): the main-loop step. Reads what the transport has received,
+ * processes it (acknowledgements, the receive queue), sends what is pending, runs the
+ * keep-alive and ping timeout, drives a non-blocking connect, and calls the callbacks
+ * (receive, connect, disconnect, ack notify) from inside this call. Never waits. Call it
+ * from the main loop, often enough for the traffic and at least a few times per keep-alive
+ * period; never from an interrupt handler or a callback of the same client.
+ *
+ * Returns `NXD_MQTT_SUCCESS`, `NX_PTR_ERROR` (NULL client), `NXD_MQTT_MUTEX_FAILURE` (not a
+ * created client).
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block.
+ */
+UINT nxd_mqtt_client_process(NXD_MQTT_CLIENT *client_ptr);
+#endif
 
 #ifdef __cplusplus
 }  // extern "C"

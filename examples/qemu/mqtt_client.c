@@ -252,6 +252,9 @@ int main(void)
     sh_put_dec(sizeof(NXD_MQTT_CLIENT));
     sh_puts("\n");
 
+    /* The header's control-block size must be the library's (build-time capacities). */
+    EXPECT(nxd_mqtt_client_opaque_words, NXD_MQTT_CLIENT_OPAQUE_WORDS);
+
     /* create: the platform arguments are required by the checking front end (as in the
      * original) but not used by the bare-metal port. */
     EXPECT(nxd_mqtt_client_create(&mqtt_client_block, "qemu", client_id, (UINT)strlen(client_id),

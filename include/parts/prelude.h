@@ -110,6 +110,16 @@ typedef struct NXD_ADDRESS_STRUCT
 #endif
 #define NXD_MQTT_OVER_WEBSOCKET_PROTOCOL "mqtt"
 
+/* Bare-metal port: the whole client lives in NXD_MQTT_CLIENT, so its size follows the
+   capacities the library was built with (NXD_MQTT_BARE_* at cargo build time). The default
+   is NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS (default capacities, 32-bit targets; defined below); a
+   library built with other capacities needs -DNXD_MQTT_CLIENT_OPAQUE_WORDS=<n> in the
+   application, n being the library's exported nxd_mqtt_client_opaque_words (compare the two
+   at start-up). */
+#if defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_CLIENT_OPAQUE_WORDS)
+#define NXD_MQTT_CLIENT_OPAQUE_WORDS NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS
+#endif
+
 /* Struct tags as in the original: typedef X names struct X_STRUCT. */
 typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 typedef struct MQTT_PACKET_CONNACK_STRUCT MQTT_PACKET_CONNACK;

@@ -95,6 +95,42 @@ impl NXD_MQTT_TRANSPORT_STRUCT {
     }
 }
 
+/// `NXD_MQTT_CLIENT_OPAQUE_WORDS` of the bare-metal port for the default capacities on 32-bit
+/// targets: the header's default (a library built with other `NXD_MQTT_BARE_*` capacities
+/// reports its own value in `nxd_mqtt_client_opaque_words`). A compile-time assertion keeps
+/// it equal to the real size for default builds.
+#[cfg(feature = "bare")]
+pub const NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS: usize = 4269;
+
+/// True when no capacity was changed at build time.
+#[cfg(all(feature = "bare", not(feature = "posix")))]
+const DEFAULT_CAPACITIES: bool = option_env!("NXD_MQTT_BARE_RX").is_none()
+    && option_env!("NXD_MQTT_BARE_QUEUE").is_none()
+    && option_env!("NXD_MQTT_BARE_STORE").is_none()
+    && option_env!("NXD_MQTT_BARE_TX").is_none()
+    && option_env!("NXD_MQTT_BARE_INFLIGHT").is_none()
+    && option_env!("NXD_MQTT_BARE_IO").is_none();
+
+#[cfg(all(feature = "bare", not(feature = "posix"), target_pointer_width = "32"))]
+const _: () = assert!(
+    !DEFAULT_CAPACITIES
+        || crate::ffi::control_block::NXD_MQTT_CLIENT_OPAQUE_WORDS
+            == NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS,
+    "the bare port's client changed size: set NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS in \
+     src/port/bare/ffi.rs to the new word count and run scripts/check_header.sh --update"
+);
+
+/// EXTENSION (bare-metal port): `NXD_MQTT_CLIENT_OPAQUE_WORDS` of this library, i.e. the
+/// `uintptr_t` words of client state inside `NXD_MQTT_CLIENT` for the capacities it was built
+/// with. The header's value must be the same (`sizeof(NXD_MQTT_CLIENT)` would be wrong
+/// otherwise); firmware can check `nxd_mqtt_client_opaque_words == NXD_MQTT_CLIENT_OPAQUE_WORDS`
+/// at start-up.
+#[cfg(all(feature = "bare", not(feature = "posix")))]
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static nxd_mqtt_client_opaque_words: UINT =
+    crate::ffi::control_block::NXD_MQTT_CLIENT_OPAQUE_WORDS as UINT;
+
 /// EXTENSION (bare-metal port): installs the application's transport and tick clock for this
 /// client (a copy of `*transport_ptr` is kept; the struct need not outlive the call). Call it
 /// after `nxd_mqtt_client_create` and before `nxd_mqtt_client_connect`; it may be called
