@@ -132,6 +132,9 @@ impl FfiHooks {
     /// Takes over a packet id the application wrote into the control block.
     fn adopt_packet_id(c: &mut Core) {
         let block = c.user.block;
+        if block.is_null() {
+            return;
+        }
         // SAFETY: the block is live while its client exists.
         let v = unsafe { field(addr_of_mut!((*block).nxd_mqtt_client_packet_identifier)) }
             .load(Ordering::Relaxed);
@@ -152,6 +155,9 @@ impl Hooks<Core> for FfiHooks {
                 c.user.disconnect_notify,
             )
         };
+        if block.is_null() {
+            return; // deleted from a callback: no more calls into the application
+        }
         match notice {
             Notice::Received { queued } => {
                 if let Some(f) = receive {
@@ -203,6 +209,9 @@ impl Hooks<Core> for FfiHooks {
         Self::adopt_packet_id(core);
         let m = core.mirror();
         let block = core.user.block;
+        if block.is_null() {
+            return; // deleted: the block may already be gone
+        }
         let state = match m.state {
             State::Idle => NXD_MQTT_CLIENT_STATE_IDLE,
             State::Connecting => NXD_MQTT_CLIENT_STATE_CONNECTING,
@@ -471,6 +480,9 @@ pub unsafe fn delete(block: *mut NXD_MQTT_CLIENT) -> UINT {
     {
         let mut g = shared.lock();
         Core::shutdown(&*shared, &mut g);
+        // From now on nothing touches the block: when delete runs inside a callback, the MQTT
+        // thread finishes that callback after the application may have freed the block.
+        g.borrow_mut().user.block = ptr::null_mut();
     }
     drop(shared);
     // SAFETY: the slot is initialised (client_of found it) and nobody else uses it now.

@@ -1312,3 +1312,42 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
     };
     assert_eq!(r, NXD_MQTT_NO_MESSAGE);
 }
+
+extern "C" fn delete_in_callback(c: *mut NXD_MQTT_CLIENT, _count: UINT) {
+    let r = unsafe { nxd_mqtt_client_delete(c) };
+    SEEN.lock().unwrap().push(Seen::Disconnect(r));
+}
+
+#[test]
+fn delete_from_a_callback_does_not_deadlock() {
+    let _s = serial();
+    let mut client = Client::new();
+    let c = client.c();
+    unsafe {
+        assert_eq!(
+            nxd_mqtt_client_receive_notify_set(c, Some(delete_in_callback)),
+            NXD_MQTT_SUCCESS
+        )
+    };
+    let mut broker = Broker::new();
+    let (r, _) = client.connect_blocking(&mut broker, &[0x20, 2, 0, 0], 300);
+    assert_eq!(r, NXD_MQTT_SUCCESS);
+    broker.send(&[0x30, 4, 0, 1, b't', b'x']);
+    wait_until("delete inside the receive notify", || {
+        seen().contains(&Seen::Disconnect(NXD_MQTT_SUCCESS))
+    });
+    // The client is gone: no DISCONNECT was sent (EOF at the broker), the block is free.
+    let mut b = [0u8; 1];
+    assert_eq!(broker.conn().read(&mut b).unwrap(), 0);
+    unsafe {
+        assert_eq!(
+            nxd_mqtt_client_login_set(c, null_mut(), 0, null_mut(), 0),
+            NXD_MQTT_MUTEX_FAILURE
+        );
+    }
+    assert!(
+        seen().iter().all(|s| !matches!(s, Seen::Receive(..))),
+        "no further callbacks after delete: {:?}",
+        seen()
+    );
+}
