@@ -1,8 +1,8 @@
 /* Clean session 0 (spec §11.1, §11.3): QoS 1 and QoS 2 messages published by another client
  * while our client was away are delivered after it reconnects with clean_session 0 (the broker
  * sends them right after the CONNACK, possibly in the same TCP segment — the original rejected
- * such a CONNACK [BUG §11.3]). QoS 0 messages are not queued by the broker. With clean
- * session 1 the session (subscription and queue) is discarded.
+ * such a CONNACK [BUG §11.3]). With clean session 1 the session (subscription and queue) is
+ * discarded.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static void drain_rest(tu_client *c)
 int main(void)
 {
     tu_broker b;
-    char filter[200], t0[200], t1[200], t2[200], marker[200], big[200];
+    char filter[200], t1[200], t2[200], marker[200], big[200];
     unsigned char payload[3000];
     const tu_msg *m;
     int i;
@@ -37,7 +37,6 @@ int main(void)
     tu_at_exit(cleanup);
     tu_broker_load(&b);
     snprintf(filter, sizeof filter, "%s", tu_name("cs/#"));
-    snprintf(t0, sizeof t0, "%s", tu_name("cs/q0"));
     snprintf(t1, sizeof t1, "%s", tu_name("cs/q1"));
     snprintf(t2, sizeof t2, "%s", tu_name("cs/q2"));
     snprintf(big, sizeof big, "%s", tu_name("cs/big"));
@@ -58,8 +57,9 @@ int main(void)
     TU_CHECK(tu_client_wait_msgs(&a, 1, 10000) == 1, "marker came back (subscription active)");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&a.mqtt), NXD_MQTT_SUCCESS, "disconnect (session kept by the broker)");
 
-    tu_section("while A is away the peer publishes QoS 0, 1, 2 and a 3000-byte QoS 1 message");
-    TU_CHECK(tu_peer_publish(&p, t0, "zero", 4, 0, 0) == 0, "QoS 0");
+    /* (No QoS 0 message: whether a broker queues QoS 0 for an offline session is its policy,
+     * and right after a DISCONNECT mosquitto may still put it into the session.) */
+    tu_section("while A is away the peer publishes QoS 1, 2 and a 3000-byte QoS 1 message");
     for (i = 0; i < 3; i++) {
         char msg[16];
         snprintf(msg, sizeof msg, "one-%d", i);
@@ -82,7 +82,7 @@ int main(void)
              tu_msg_list_count_topic(&a.received, t1));
     TU_CHECK(tu_msg_list_count_topic(&a.received, t2) == 3, "3 QoS 2 messages, exactly once (got %zu)",
              tu_msg_list_count_topic(&a.received, t2));
-    TU_CHECK(tu_msg_list_count_topic(&a.received, t0) == 0, "QoS 0 was not queued by the broker");
+    TU_CHECK(a.received.n == 7, "nothing else (%zu messages)", a.received.n);
     for (i = 0; i < 3; i++) {
         char msg[16];
         size_t k;

@@ -2,7 +2,9 @@
  * threads are serialised by the client). Thread k publishes 250 messages at QoS k % 3 with
  * self-checking payloads of varying length. A libmosquitto peer and the client itself (its own
  * subscription, read in the receive notify) must each get every message exactly once, intact,
- * in per-thread order, with the right QoS.
+ * with the right QoS. Per-thread order is checked only for the two threads that share QoS 0
+ * (threads 0 and 3): with QoS levels mixed, mosquitto 2.0.11 itself reorders QoS 1/2 messages
+ * (seen with libmosquitto clients alone), so their order says nothing about nxd_mqtt.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +93,7 @@ static unsigned verify(const char *who, const tu_msg_list *l, int check_qos)
             if (problems++ < 5)
                 printf("  %s: message T%u N%u duplicated\n", who, tk, ti);
         }
-        if (ti < next[tk]) {
+        if (tk % 3 == 0 && ti < next[tk]) {
             if (problems++ < 5)
                 printf("  %s: message T%u N%u out of order\n", who, tk, ti);
         }
@@ -159,14 +161,14 @@ int main(void)
     got = tu_peer_wait_msgs(&p, THREADS * PER_THREAD, 30000);
     TU_CHECK(got == THREADS * PER_THREAD, "peer received %zu of %u", got, THREADS * PER_THREAD);
     pthread_mutex_lock(&p.lock);
-    TU_CHECK(verify("peer", &p.msgs, 1) == 0, "peer: no message missing, duplicated, corrupted, reordered; QoS as sent");
+    TU_CHECK(verify("peer", &p.msgs, 1) == 0, "peer: no message missing, duplicated, corrupted (or reordered at QoS 0); QoS as sent");
     pthread_mutex_unlock(&p.lock);
 
     tu_section("A received its own messages intact (read inside the receive notify)");
     got = tu_client_wait_msgs(&a, THREADS * PER_THREAD, 30000);
     TU_CHECK(got == THREADS * PER_THREAD, "A received %zu of %u", got, THREADS * PER_THREAD);
     pthread_mutex_lock(&a.lock);
-    TU_CHECK(verify("A", &a.received, 0) == 0, "A: no message missing, duplicated, corrupted, reordered");
+    TU_CHECK(verify("A", &a.received, 0) == 0, "A: no message missing, duplicated, corrupted (or reordered at QoS 0)");
     pthread_mutex_unlock(&a.lock);
     TU_CHECK_EQ(a.drain_last_status, NXD_MQTT_NO_MESSAGE, "the callback's message_get calls ended with NO_MESSAGE");
     TU_CHECK(a.disconnect_calls == 0 && tu_client_state(&a) == NXD_MQTT_CLIENT_STATE_CONNECTED, "still connected");

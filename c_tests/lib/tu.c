@@ -420,7 +420,9 @@ static VOID tu_receive_notify(NXD_MQTT_CLIENT *client_ptr, UINT number_of_messag
 {
     tu_client *c = (tu_client *)(void *)client_ptr;
     int drain;
+    unsigned idx;
     pthread_mutex_lock(&c->lock);
+    idx = c->rx_notify_calls;
     if (c->rx_notify_calls < TU_MAX_NOTIFY_LOG)
         c->rx_notify_log[c->rx_notify_calls] = number_of_messages;
     c->rx_notify_calls++;
@@ -429,11 +431,13 @@ static VOID tu_receive_notify(NXD_MQTT_CLIENT *client_ptr, UINT number_of_messag
     pthread_mutex_unlock(&c->lock);
     if (drain) {
         UINT st;
-        do {
-            st = tu_client_read_one(c);
-        } while (st == NXD_MQTT_SUCCESS);
+        unsigned got = 0;
+        while ((st = tu_client_read_one(c)) == NXD_MQTT_SUCCESS)
+            got++;
         pthread_mutex_lock(&c->lock);
         c->drain_last_status = st;
+        if (idx < TU_MAX_NOTIFY_LOG)
+            c->drained_log[idx] = got;
         pthread_mutex_unlock(&c->lock);
     }
 }

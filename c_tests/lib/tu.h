@@ -145,6 +145,7 @@ typedef struct tu_client {
     unsigned rx_notify_calls;
     unsigned rx_notify_log[TU_MAX_NOTIFY_LOG]; /* number_of_messages of each call */
     int drain_in_callback; /* receive notify reads every message with message_get itself */
+    unsigned drained_log[TU_MAX_NOTIFY_LOG]; /* drain mode: messages read by each notify call */
     UINT drain_last_status;
     tu_msg_list received;  /* messages read by the callback (drain mode) or tu_client_get */
     /* disconnect notify */
