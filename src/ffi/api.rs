@@ -7,7 +7,7 @@
 //! * `nxd_mqtt_client_*`: a real symbol with the checking behaviour (the header normally maps
 //!   these names to `_nxde_`/`_nxd_` with macros, as the original does).
 //!
-//! The cores live in [`super::core`]; this file only checks arguments.
+//! The cores live in `ffi/core.rs`; this file only checks arguments.
 #![allow(clippy::missing_safety_doc)]
 
 use super::consts::*;
