@@ -52,6 +52,9 @@ int main(void)
                  memcmp(a.received.v[0].payload, "core", 4) == 0,
              "message_get (core) returned the message");
 
+    tu_section("QoS 3 is refused by the core too (COMPATIBILITY.md item 9)");
+    TU_CHECK_EQ(tu_publish(&a, topic, "q3", 2, 0, 3), NXD_MQTT_INVALID_PARAMETER, "publish QoS 3 (core)");
+
     tu_section("receive_notify_set(NULL) removes the callback in the core (spec §7.10)");
     TU_CHECK_EQ(nxd_mqtt_client_receive_notify_set(&a.mqtt, NULL), NXD_MQTT_SUCCESS, "receive_notify_set(NULL)");
     a.rx_notify_calls = 0;

@@ -14,6 +14,7 @@ static char id[] = "params-client";
 static VOID rx_cb(NXD_MQTT_CLIENT *c, UINT n) { (void)c; (void)n; }
 static VOID disc_cb(NXD_MQTT_CLIENT *c) { (void)c; }
 static VOID conn_cb(NXD_MQTT_CLIENT *c, UINT s, VOID *ctx) { (void)c; (void)s; (void)ctx; }
+static VOID release_cb(CHAR *p, UINT n) { (void)p; (void)n; }
 
 static void cleanup(void) { tu_client_delete(&cl); }
 
@@ -189,6 +190,14 @@ int main(void)
     TU_CHECK_EQ(nxd_mqtt_client_connect_notify_set(c, NULL, NULL), NXD_MQTT_SUCCESS,
                 "connect_notify_set(NULL) removes it");
     TU_CHECK(c->nxd_mqtt_connect_notify == NULL, "nxd_mqtt_connect_notify is NULL again");
+
+    tu_section("release_callback_set (declared by the original, provided here: COMPATIBILITY.md item 33)");
+    TU_CHECK_EQ(_nxde_mqtt_client_release_callback_set(NULL, release_cb), NX_PTR_ERROR,
+                "_nxde_mqtt_client_release_callback_set(client NULL)");
+    TU_CHECK_EQ(_nxde_mqtt_client_release_callback_set(c, release_cb), NXD_MQTT_SUCCESS,
+                "_nxde_mqtt_client_release_callback_set(valid)");
+    TU_CHECK_EQ(_nxd_mqtt_client_release_callback_set(c, release_cb), NXD_MQTT_SUCCESS,
+                "_nxd_mqtt_client_release_callback_set(valid)");
 
     tu_section("disconnect (spec §7.12)");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(NULL), NX_PTR_ERROR, "disconnect(client NULL)");

@@ -118,6 +118,10 @@ static const disconnect_fn p_disconnect[] = {_nxde_mqtt_client_disconnect, _nxd_
 static const rx_notify_set_fn p_rx_notify[] = {_nxde_mqtt_client_receive_notify_set, _nxd_mqtt_client_receive_notify_set, nxd_mqtt_client_receive_notify_set};
 static const message_get_fn p_message_get[] = {_nxde_mqtt_client_message_get, _nxd_mqtt_client_message_get, nxd_mqtt_client_message_get};
 static const disc_notify_set_fn p_disc_notify[] = {_nxde_mqtt_client_disconnect_notify_set, _nxd_mqtt_client_disconnect_notify_set, nxd_mqtt_client_disconnect_notify_set};
+/* Declared by the original, never defined there; provided here (COMPATIBILITY.md item 33). */
+typedef UINT (*release_cb_set_fn)(NXD_MQTT_CLIENT *, VOID (*)(CHAR *, UINT));
+static const release_cb_set_fn p_release[] = {_nxde_mqtt_client_release_callback_set,
+                                              _nxd_mqtt_client_release_callback_set};
 /* The extension: connect notify setter. */
 typedef UINT (*connect_notify_set_fn)(NXD_MQTT_CLIENT *, VOID (*)(NXD_MQTT_CLIENT *, UINT, VOID *), VOID *);
 static const connect_notify_set_fn p_connect_notify_set = nxd_mqtt_client_connect_notify_set;
@@ -292,6 +296,8 @@ int main(void)
                  i == 0 ? "_nxde_" : i == 1 ? "_nxd_" : "public names");
     }
     TU_CHECK(p_connect_notify_set != NULL, "extension nxd_mqtt_client_connect_notify_set(client, notify, context)");
+    TU_CHECK(p_release[0] != NULL && p_release[1] != NULL,
+             "_nxde_/_nxd_mqtt_client_release_callback_set(client, VOID (*)(CHAR *, UINT)) link");
 
     tu_section("spec §5 control block: named members, types, layout");
     layout_probe.nxd_mqtt_connect_notify = cb_connect;

@@ -111,6 +111,10 @@ int main(void)
     t0 = tu_now_ms();
     TU_CHECK_EQ(tu_client_delete(&cl[0]), NXD_MQTT_SUCCESS, "delete");
     TU_CHECK(tu_now_ms() - t0 < 5000, "delete returned in %llu ms", (unsigned long long)(tu_now_ms() - t0));
+    TU_CHECK(cl[0].connect_notify_calls == 1 && cl[0].connect_status[0] == NXD_MQTT_CONNECT_FAILURE,
+             "the connect notify reported NXD_MQTT_CONNECT_FAILURE (COMPATIBILITY.md item 13; calls %u, status 0x%x)",
+             cl[0].connect_notify_calls, cl[0].connect_status[0]);
+    TU_CHECK_EQ(cl[0].disconnect_calls, 0, "no disconnect notify (never connected)");
 
     tu_section("the block can be created and used again afterwards");
     TU_REQUIRE_EQ(tu_client_create(&cl[0], tu_name("c0")), NXD_MQTT_SUCCESS, "create");

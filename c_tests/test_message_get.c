@@ -4,7 +4,9 @@
  *  - then a big enough buffer returns that same message; an exact fit is accepted;
  *  - zero-length payloads come back with length 0; buffers are not NUL-terminated (bytes after
  *    the copied length are untouched);
- *  - order is kept around a refused call.
+ *  - order is kept around a refused call;
+ *  - docs/COMPATIBILITY.md §1 item 24 (second-strike policy, a fix): a second consecutive
+ *    too-small call on the same message discards it and the call goes on with the next one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +101,32 @@ int main(void)
     TU_CHECK(st == NXD_MQTT_SUCCESS && ml == sizeof payload, "then M5 (not M6)");
     st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, sizeof mb, &ml);
     TU_CHECK(st == NXD_MQTT_SUCCESS && ml == 2 && memcmp(mb, "M6", 2) == 0, "then M6");
+
+    tu_section("second-strike policy (COMPATIBILITY.md item 24)");
+    TU_CHECK(tu_peer_publish(&p, topic, payload, (int)sizeof payload, 1, 0) == 0, "peer publishes M7 (100 bytes)");
+    TU_CHECK(tu_peer_publish(&p, topic2, "M8", 2, 1, 0) == 0, "peer publishes M8");
+    TU_CHECK(tu_client_wait_rx_notify(&a, 8, 10000), "both queued");
+    tl = ml = 0x1234u;
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, 10, &ml);
+    TU_CHECK_EQ(st, NXD_MQTT_INSUFFICIENT_BUFFER_SPACE, "first 10-byte call on M7: refused, M7 kept");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, 10, &ml);
+    TU_CHECK_EQ(st, NXD_MQTT_SUCCESS, "second consecutive 10-byte call: M7 discarded, the call returns M8");
+    TU_CHECK(ml == 2 && memcmp(mb, "M8", 2) == 0 && tl == strlen(topic2), "the message returned is M8");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, sizeof mb, &ml);
+    TU_CHECK_EQ(st, NXD_MQTT_NO_MESSAGE, "M7 is gone: queue empty");
+
+    tu_section("the strike count is per message: a success in between resets it");
+    TU_CHECK(tu_peer_publish(&p, topic, payload, (int)sizeof payload, 1, 0) == 0, "peer publishes M9 (100 bytes)");
+    TU_CHECK(tu_peer_publish(&p, topic, payload, (int)sizeof payload, 1, 0) == 0, "peer publishes M10 (100 bytes)");
+    TU_CHECK(tu_client_wait_rx_notify(&a, 10, 10000), "both queued");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, 10, &ml);
+    TU_CHECK_EQ(st, NXD_MQTT_INSUFFICIENT_BUFFER_SPACE, "10-byte call on M9: refused");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, sizeof mb, &ml);
+    TU_CHECK(st == NXD_MQTT_SUCCESS && ml == sizeof payload, "big call: M9");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, 10, &ml);
+    TU_CHECK_EQ(st, NXD_MQTT_INSUFFICIENT_BUFFER_SPACE, "10-byte call on M10: a first strike, refused, kept");
+    st = nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, sizeof mb, &ml);
+    TU_CHECK(st == NXD_MQTT_SUCCESS && ml == sizeof payload && tu_check_pattern(mb, sizeof payload, 5), "big call: M10");
 
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&a.mqtt), NXD_MQTT_SUCCESS, "disconnect");
     return tu_end();

@@ -130,12 +130,31 @@ int main(void)
 
     tu_section("the broker takes the connection away: a second client connects with A's client id");
     TU_REQUIRE_EQ(tu_client_connect(&a, b.port, 60, NX_TRUE), NXD_MQTT_SUCCESS, "A reconnects");
+    TU_CHECK_EQ(nxd_mqtt_client_subscribe(&a.mqtt, topic, (UINT)strlen(topic), 1), NXD_MQTT_SUCCESS, "subscribe");
+    {
+        unsigned before;
+        TU_CHECK_EQ(tu_publish(&a, topic, "sync2", 5, 0, 1), NXD_MQTT_SUCCESS, "own message (subscription active)");
+        TU_CHECK_EQ(tu_client_get(&a, 10000), NXD_MQTT_SUCCESS, "read it");
+        pthread_mutex_lock(&a.lock);
+        before = a.rx_notify_calls;
+        a.read_in_disconnect_notify = 1;
+        a.read_in_disconnect = 0;
+        pthread_mutex_unlock(&a.lock);
+        TU_CHECK(tu_peer_publish(&p, topic, "left-1", 6, 1, 0) == 0 && tu_peer_publish(&p, topic, "left-2", 6, 1, 0) == 0,
+                 "peer publishes two messages that A leaves unread");
+        TU_CHECK(tu_client_wait_rx_notify(&a, before + 2, 10000), "both announced");
+    }
     a.disconnect_calls = 0;
     TU_REQUIRE_EQ(tu_peer_open(&thief, a.id, 1, b.port, NULL, NULL), 0, "peer connects with A's client id");
     TU_CHECK(tu_client_wait_disconnect(&a, 1, 10000), "A's disconnect notify was called");
     tu_sleep_ms(100);
     TU_CHECK_EQ(a.disconnect_calls, 1, "exactly once");
     TU_CHECK_EQ(a.state_in_disconnect_notify, NXD_MQTT_CLIENT_STATE_IDLE, "state inside the notify: IDLE");
+    TU_CHECK_EQ(a.read_in_disconnect, 2,
+                "the unread messages could still be read inside the disconnect notify (spec §10.2, COMPATIBILITY.md item 3)");
+    TU_CHECK_EQ(nxd_mqtt_client_message_get(&a.mqtt, tb, sizeof tb, &tl, mb, sizeof mb, &ml), NXD_MQTT_NO_MESSAGE,
+                "queue empty afterwards");
+    a.read_in_disconnect_notify = 0;
     TU_CHECK_EQ(tu_client_state(&a), NXD_MQTT_CLIENT_STATE_IDLE, "state IDLE");
     TU_CHECK_EQ(tu_publish(&a, topic, "x", 1, 0, 1), NXD_MQTT_NOT_CONNECTED, "publish -> NOT_CONNECTED");
     tu_peer_close(&thief);

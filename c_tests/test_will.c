@@ -162,6 +162,37 @@ int main(int argc, char **argv)
                  "retain flag and payload");
     TU_CHECK(tu_peer_publish(&p2, wt4, "", 0, 1, 1) == 0, "clear the retained will");
 
+    tu_section("will_message_set twice: the second call replaces retain/QoS (COMPATIBILITY.md item 10)");
+    TU_REQUIRE_EQ(tu_client_create(&a, tu_name("a5")), NXD_MQTT_SUCCESS, "create");
+    TU_CHECK_EQ(nxd_mqtt_client_will_message_set(&a.mqtt, (const UCHAR *)wt1, (UINT)strlen(wt1),
+                                                 (UCHAR *)"first", 5, NX_TRUE, 1),
+                NX_SUCCESS, "will_message_set(retain 1, QoS 1)");
+    TU_CHECK_EQ(nxd_mqtt_client_will_message_set(&a.mqtt, (const UCHAR *)wt1, (UINT)strlen(wt1),
+                                                 (UCHAR *)"second", 6, NX_FALSE, 0),
+                NX_SUCCESS, "will_message_set(retain 0, QoS 0)");
+    TU_REQUIRE_EQ(tu_client_connect(&a, b.port, 60, NX_TRUE), NXD_MQTT_SUCCESS, "connect");
+    TU_CHECK_EQ(tu_client_delete(&a), NXD_MQTT_SUCCESS, "delete while connected");
+    TU_CHECK(tu_peer_wait_topic(&p, wt1, 2, 10000) == 2, "peer received the will");
+    pthread_mutex_lock(&p.lock);
+    {
+        size_t k;
+        const tu_msg *last = NULL;
+        for (k = 0; k < p.msgs.n; k++)
+            if (strcmp(p.msgs.v[k].topic, wt1) == 0)
+                last = &p.msgs.v[k];
+        TU_CHECK(last != NULL && last->payload_len == 6 && memcmp(last->payload, "second", 6) == 0 &&
+                     last->qos == 0 && last->retain == 0,
+                 "the will is the second one, QoS 0, not retained (qos %d, retain %d)", last ? last->qos : -1,
+                 last ? last->retain : -1);
+    }
+    pthread_mutex_unlock(&p.lock);
+    tu_peer_close(&p2);
+    TU_REQUIRE_EQ(tu_peer_open(&p2, tu_name("p2b"), 1, b.port, NULL, NULL), 0, "a new peer connects");
+    TU_CHECK(tu_peer_subscribe(&p2, wt1, 1) == 0 && tu_peer_subscribe(&p2, marker, 1) == 0,
+             "subscribes to the will topic and the marker");
+    TU_CHECK(peer_saw_nothing_on(&p2, wt1, marker), "nothing retained on it");
+    tu_peer_close(&p2);
+
     tu_section("a killed process: the broker publishes its will");
     {
         int fds[2];

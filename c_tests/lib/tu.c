@@ -445,6 +445,18 @@ static VOID tu_receive_notify(NXD_MQTT_CLIENT *client_ptr, UINT number_of_messag
 static VOID tu_disconnect_notify(NXD_MQTT_CLIENT *client_ptr)
 {
     tu_client *c = (tu_client *)(void *)client_ptr;
+    int read;
+    pthread_mutex_lock(&c->lock);
+    read = c->read_in_disconnect_notify;
+    pthread_mutex_unlock(&c->lock);
+    if (read) {
+        unsigned got = 0;
+        while (tu_client_read_one(c) == NXD_MQTT_SUCCESS)
+            got++;
+        pthread_mutex_lock(&c->lock);
+        c->read_in_disconnect += got;
+        pthread_mutex_unlock(&c->lock);
+    }
     pthread_mutex_lock(&c->lock);
     c->disconnect_calls++;
     c->state_in_disconnect_notify = client_ptr->nxd_mqtt_client_state;

@@ -149,6 +149,8 @@ typedef struct tu_client {
     UINT drain_last_status;
     tu_msg_list received;  /* messages read by the callback (drain mode) or tu_client_get */
     /* disconnect notify */
+    int read_in_disconnect_notify; /* the disconnect notify reads the queued messages */
+    unsigned read_in_disconnect;   /* how many it read */
     unsigned disconnect_calls;
     UINT state_in_disconnect_notify;
     /* connect notify */
