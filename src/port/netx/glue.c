@@ -192,6 +192,17 @@ ULONG nxd_mqtt_netx_packet_room(NX_PACKET *packet)
     return (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
 }
 
+/* ---- NetX IP instance ------------------------------------------------------------------------ */
+
+#ifndef NX_IP_ID
+#define NX_IP_ID ((ULONG)0x49502020) /* nx_ip.h */
+#endif
+
+UINT nxd_mqtt_netx_ip_created(NX_IP *ip)
+{
+    return ip->nx_ip_id == NX_IP_ID;
+}
+
 /* ---- NetX TCP --------------------------------------------------------------------------------- */
 
 UINT nxd_mqtt_netx_tcp_create(NX_IP *ip, NX_TCP_SOCKET *socket, CHAR *name, ULONG window,

@@ -66,6 +66,9 @@ ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet);
 /* Bytes that still fit into the last buffer of the packet without chaining. */
 ULONG nxd_mqtt_netx_packet_room(NX_PACKET *packet);
 
+/* NetX IP instance: 1 if `ip` is a created IP instance (its id is NX_IP_ID). */
+UINT nxd_mqtt_netx_ip_created(NX_IP *ip);
+
 /* NetX TCP */
 UINT nxd_mqtt_netx_tcp_create(NX_IP *ip, NX_TCP_SOCKET *socket, CHAR *name, ULONG window,
                               VOID (*disconnect)(NX_TCP_SOCKET *), VOID *context);

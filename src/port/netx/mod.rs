@@ -32,7 +32,7 @@ use core::cell::{Cell, RefCell, UnsafeCell};
 use core::mem::{align_of, size_of, MaybeUninit};
 use core::ops::Deref;
 use core::ptr::{self, addr_of_mut};
-use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 pub use config::{
     INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, QUEUE_CAPACITY, RX_CAPACITY, STORE_CAPACITY,
@@ -107,6 +107,16 @@ pub fn session_config(base: Config) -> Config {
         initial_packet_id: u16::try_from(m.initial_packet_id as u32 & 0xFFFF).unwrap_or(1),
         max_inflight,
     }
+}
+
+/// True when `ip` points to a created NetX IP instance (its id member is `NX_IP_ID`), the
+/// check the original's create front end makes (`NX_PTR_ERROR` otherwise).
+///
+/// # Safety
+/// `ip` is NULL or points to readable memory of an `NX_IP`.
+pub unsafe fn ip_created(ip: *mut core::ffi::c_void) -> bool {
+    // SAFETY: per the contract; NULL is answered without reading.
+    !ip.is_null() && unsafe { sys::nxd_mqtt_netx_ip_created(ip.cast::<NX_IP>()) } != 0
 }
 
 /// The ThreadX / NetX control blocks of one client (NetX and ThreadX update them from other
@@ -310,6 +320,8 @@ struct Entry([MaybeUninit<u8>; ENTRY_BYTES]);
 struct Table {
     entries: [UnsafeCell<Entry>; MAX_CLIENTS],
     state: [AtomicU8; MAX_CLIENTS],
+    /// Address of the control block each LIVE entry belongs to.
+    owner: [AtomicUsize; MAX_CLIENTS],
     /// The thread of a client deleted from its own MQTT thread still has to be deleted.
     zombie: [AtomicBool; MAX_CLIENTS],
 }
@@ -328,10 +340,13 @@ const EMPTY_ENTRY: UnsafeCell<Entry> = UnsafeCell::new(Entry([MaybeUninit::unini
 const FREE_STATE: AtomicU8 = AtomicU8::new(FREE);
 #[allow(clippy::declare_interior_mutable_const)]
 const NO_ZOMBIE: AtomicBool = AtomicBool::new(false);
+#[allow(clippy::declare_interior_mutable_const)]
+const NO_OWNER: AtomicUsize = AtomicUsize::new(0);
 
 static TABLE: Table = Table {
     entries: [EMPTY_ENTRY; MAX_CLIENTS],
     state: [FREE_STATE; MAX_CLIENTS],
+    owner: [NO_OWNER; MAX_CLIENTS],
     zombie: [NO_ZOMBIE; MAX_CLIENTS],
 };
 
@@ -353,8 +368,10 @@ fn entry<U, H>(index: usize) -> *mut Shared<U, H> {
 }
 
 /// The MQTT thread. `input` is the table index of its client (an index rather than an
-/// address: ThreadX passes 32 bits on every port).
-extern "C" fn worker<U, H: Hooks<Core<U>>>(input: ULONG) {
+/// address: ThreadX passes 32 bits on every port). "C-unwind": a ThreadX port may end a
+/// terminated thread by unwinding its stack (the Linux port cancels the POSIX thread); while
+/// the thread waits for events its Rust frames hold nothing that needs dropping.
+extern "C-unwind" fn worker<U, H: Hooks<Core<U>>>(input: ULONG) {
     let index = input as usize;
     // SAFETY: the thread is resumed only after the entry was fully initialised, and the entry
     // is dropped only after this thread completed (or, when deleted from this thread, by this
@@ -444,7 +461,32 @@ unsafe fn release<U, H>(index: usize) {
         ptr::drop_in_place(addr_of_mut!((*p).core));
         ptr::drop_in_place(addr_of_mut!((*p).hooks));
     }
+    TABLE.owner[index].store(0, Ordering::Release);
     TABLE.state[index].store(FREE, Ordering::Release);
+}
+
+/// Ends the client of entry `index` whose control block is being created again without a
+/// delete: its thread is terminated (it may be waiting anywhere) and everything released.
+fn reclaim<U, H>(index: usize) {
+    if TABLE.state[index]
+        .compare_exchange(LIVE, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return;
+    }
+    let p = entry::<U, H>(index);
+    // SAFETY: the entry was LIVE (initialised) and is now claimed by us alone; the thread is
+    // terminated before anything it might use is released.
+    unsafe {
+        let thread = (*p).objects.thread();
+        (*p).stop.store(true, Ordering::Release);
+        if !TABLE.zombie[index].load(Ordering::Acquire) {
+            sys::nxd_mqtt_netx_thread_terminate(thread);
+            sys::nxd_mqtt_netx_thread_delete(thread);
+        }
+        TABLE.zombie[index].store(false, Ordering::Release);
+        release::<U, H>(index);
+    }
 }
 
 /// Deletes a thread left by a client deleted from its own callback, once it has ended.
@@ -492,6 +534,15 @@ where
         hooks: H,
         params: &CreateParams,
     ) -> Result<Self, CreateError> {
+        // The original's create re-initialises a block that was created before and never
+        // deleted: the old client of this block (if any) is ended first.
+        for i in 0..MAX_CLIENTS {
+            if TABLE.state[i].load(Ordering::Acquire) == LIVE
+                && TABLE.owner[i].load(Ordering::Acquire) == owner
+            {
+                reclaim::<U, H>(i);
+            }
+        }
         let index = (0..MAX_CLIENTS)
             .find(|&i| {
                 TABLE.state[i]
@@ -523,10 +574,14 @@ where
                 return Err(CreateError::Resources);
             }
             let thread = (*objects).thread.get();
+            let entry_fn: extern "C-unwind" fn(ULONG) = worker::<U, H>;
+            // SAFETY: "C-unwind" and "C" have the same calling convention; the thread entry
+            // pointer type generated from tx_api.h only lacks the unwind permission.
+            let entry_fn: unsafe extern "C" fn(ULONG) = core::mem::transmute(entry_fn);
             let status = sys::nxd_mqtt_netx_thread_create(
                 thread,
                 name,
-                Some(worker::<U, H> as unsafe extern "C" fn(ULONG)),
+                Some(entry_fn),
                 index as ULONG,
                 params.stack,
                 params.stack_size as ULONG,
@@ -568,9 +623,10 @@ where
                 socket,
                 params.pool.cast::<NX_PACKET_POOL>(),
                 created,
-                m.socket_timeout,
+                m.socket_timeout.min(m.ticks_per_second),
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
+            TABLE.owner[index].store(owner, Ordering::Release);
             TABLE.state[index].store(LIVE, Ordering::Release);
             sys::nxd_mqtt_netx_thread_resume(thread);
         }

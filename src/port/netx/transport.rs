@@ -6,8 +6,14 @@
 //! packets NetX queued on the socket (from the IP instance's pool); they are copied out and
 //! released as soon as they are consumed, so no packet is held by the client between calls
 //! except the one segment being read. Every NetX call here uses `NX_NO_WAIT`, except the
-//! disconnect in [`NetxTransport::close`], which waits up to `NXD_MQTT_SOCKET_TIMEOUT` as the
-//! original's orderly teardown does.
+//! disconnect in [`NetxTransport::close`].
+//!
+//! Closing: the original ends a connection with an orderly disconnect (FIN, waiting up to
+//! `NXD_MQTT_SOCKET_TIMEOUT`, default forever) with its mutex released, and with a reset
+//! (`NX_NO_WAIT`) after a refused CONNACK. Here `close` runs with the client lock held and
+//! does not know which case it is, so it always sends FIN and waits for the broker's FIN at
+//! most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter; NetX then ends the
+//! socket. Anything already handed to `send` (a DISCONNECT) goes out before the FIN.
 
 use core::ptr;
 
@@ -41,7 +47,7 @@ pub struct NetxTransport {
     /// Received segment being read, and the offset of its first unread byte.
     pending: *mut NX_PACKET,
     offset: ULONG,
-    /// Wait option of the disconnect at close (`NXD_MQTT_SOCKET_TIMEOUT`).
+    /// Wait option of the disconnect at close (see the module documentation).
     close_wait: ULONG,
 }
 
@@ -256,8 +262,7 @@ impl Transport for NetxTransport {
             return;
         }
         if self.state() != NX_TCP_CLOSED {
-            // SAFETY: created socket. Orderly close (FIN), waiting as the original does; NetX
-            // flushes what is still queued on the socket.
+            // SAFETY: created socket. Orderly close (FIN) with a bounded wait (module doc).
             unsafe { sys::nxd_mqtt_netx_tcp_disconnect(self.socket, self.close_wait) };
         }
         // SAFETY: created socket; unbinding a closed socket.
