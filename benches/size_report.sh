@@ -109,6 +109,14 @@ for b in "${boards[@]}"; do
 done
 printf '\n'
 for s in "${summary[@]}"; do echo "$s"; done
+# The library calls memcpy/memmove/memset/memcmp; the firmware links newlib's (see
+# examples/qemu/CMakeLists.txt), which the C code shares: shown here, not counted above.
+for b in "${boards[@]}"; do
+    IFS=: read -r cpu machine target <<<"$b"
+    n=$(attribute "$BUILD/$machine/mqtt_client.map" 'libc\\.a\\(lib_a-(mem|aeabi)' |
+        awk '$1 == "S" { v += $3 } END { print v + 0 }')
+    echo "$machine: newlib mem* functions in the image (shared with the C code, not counted above): $n bytes"
+done
 
 printf '\nLibrary .text+.rodata by layer (symbol names after LTO; inlined code counts where it landed):\n'
 for b in "${boards[@]}"; do
