@@ -37,6 +37,9 @@ typedef struct client {
     char id[96];
     volatile unsigned notifies;
     TX_THREAD *notify_thread;
+    int delete_in_callback;
+    volatile UINT delete_status;
+    volatile int deleted;
 } client;
 
 static client *client_of(NXD_MQTT_CLIENT *c)
@@ -49,6 +52,10 @@ static void on_receive(NXD_MQTT_CLIENT *c, UINT count)
     (void)count;
     client *me = client_of(c);
     me->notify_thread = tx_thread_identify();
+    if (me->delete_in_callback && !me->deleted) {
+        me->delete_status = nxd_mqtt_client_delete(c);
+        __atomic_store_n(&me->deleted, 1, __ATOMIC_SEQ_CST);
+    }
     __atomic_add_fetch(&me->notifies, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -218,6 +225,28 @@ int main(void)
             nxd_mqtt_client_delete(&many[i].mqtt);
     TU_CHECK_EQ(tx_standin_created_count(TX_THREAD_ID), 0, "no thread left");
     TU_CHECK_EQ(ip.nx_ip_tcp_created_sockets_count, 0, "no socket left");
+
+    tu_section("delete from the receive notify (on the MQTT thread) completes");
+    TU_REQUIRE_EQ(start(&c, "c5", &tx_pool), NXD_MQTT_SUCCESS, "create + connect");
+    TU_CHECK_EQ(nxd_mqtt_client_subscribe(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), 0), NXD_MQTT_SUCCESS,
+                "subscribe");
+    tu_sleep_ms(200);
+    c.delete_in_callback = 1;
+    TU_CHECK_EQ(nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"bye", 3, 0, 0,
+                                        NX_IP_PERIODIC_RATE),
+                NXD_MQTT_SUCCESS, "publish to itself");
+    for (unsigned i = 0; i < 500 && !c.deleted; i++)
+        tu_sleep_ms(10);
+    TU_CHECK(c.deleted && c.delete_status == NXD_MQTT_SUCCESS, "delete inside the callback returned SUCCESS");
+    tu_sleep_ms(200);
+    TU_CHECK_EQ(ip.nx_ip_tcp_created_sockets_count, 0, "its socket is deleted");
+    TU_CHECK_EQ(tx_pool.nx_packet_pool_available, tx_total, "client pool complete");
+    TU_CHECK_EQ(nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"x", 1, 0, 0, 1),
+                NXD_MQTT_NOT_CONNECTED, "the deleted client is gone");
+    TU_REQUIRE_EQ(start(&many[0], "c6", &tx_pool), NXD_MQTT_SUCCESS, "the next create");
+    TU_CHECK_EQ(tx_standin_created_count(TX_THREAD_ID), 1, "...deleted the old MQTT thread: one thread left");
+    TU_CHECK_EQ(nxd_mqtt_client_delete(&many[0].mqtt), NXD_MQTT_SUCCESS, "delete");
+    TU_CHECK_EQ(tx_standin_created_count(TX_THREAD_ID), 0, "no thread left");
 
     tu_section("create on a block created before (no delete) re-initialises it");
     TU_REQUIRE_EQ(start(&c, "c3", &tx_pool), NXD_MQTT_SUCCESS, "create + connect");

@@ -310,7 +310,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
 
 /// Bytes of one table entry. The client's C-layer data (`U`) and callbacks (`H`) must fit in
 /// [`USER_RESERVE`] bytes besides the port's own state (checked when the library is compiled).
-const USER_RESERVE: usize = 512;
+const USER_RESERVE: usize = 48 * size_of::<usize>();
 const ENTRY_BYTES: usize = size_of::<Shared<(), ()>>() + USER_RESERVE;
 const ENTRY_ALIGN: usize = 16;
 
@@ -550,7 +550,8 @@ where
                     .is_ok()
             })
             .ok_or(CreateError::Resources)?;
-        reap(index);
+        // Threads of clients deleted from their own callbacks are deleted now.
+        (0..MAX_CLIENTS).for_each(reap);
         let m = build_config();
         let config = session_config(config);
         let name = params.name.cast_mut();
