@@ -58,6 +58,8 @@ int main(void)
     TU_REQUIRE_EQ(tu_client_create(&cl, "params-client"), NXD_MQTT_SUCCESS, "create (valid)");
     c = &cl.mqtt;
     TU_CHECK_EQ(tu_client_state(&cl), NXD_MQTT_CLIENT_STATE_IDLE, "state after create is IDLE");
+    TU_CHECK(c->nxd_mqtt_client_id == cl.id && c->nxd_mqtt_client_id_length == strlen(cl.id),
+             "create stores the client id pointer and length (read by middleware, spec §5)");
 
     tu_section("login_set (spec §7.2)");
     TU_CHECK_EQ(nxd_mqtt_client_login_set(NULL, user, 4, pass, 4), NXD_MQTT_INVALID_PARAMETER,

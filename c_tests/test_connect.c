@@ -10,6 +10,18 @@
 
 static tu_client a;
 static int silent_fd = -1;
+static unsigned setter_calls;
+static UINT setter_status;
+static int setter_ctx_ok;
+static VOID (*saved_notify)(NXD_MQTT_CLIENT *, UINT, VOID *);
+
+static VOID setter_notify(NXD_MQTT_CLIENT *c, UINT status, VOID *ctx)
+{
+    (void)c;
+    setter_status = status;
+    setter_ctx_ok = ctx == (VOID *)&setter_calls;
+    __atomic_add_fetch(&setter_calls, 1, __ATOMIC_SEQ_CST);
+}
 
 static void cleanup(void)
 {
@@ -32,6 +44,7 @@ int main(void)
     tu_addr_v4_loopback(&addr);
 
     TU_REQUIRE_EQ(tu_client_create(&a, tu_name("a")), NXD_MQTT_SUCCESS, "create");
+    saved_notify = a.mqtt.nxd_mqtt_connect_notify;
 
     tu_section("TCP connect to a port nobody listens on (spec §7.4.1 step 11)");
     st = nxd_mqtt_client_connect(&a.mqtt, &addr, b.closed_port, 0, NX_TRUE, 5 * NX_IP_PERIODIC_RATE);
@@ -131,6 +144,23 @@ int main(void)
                  "the message came back through the broker");
     }
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&a.mqtt), NXD_MQTT_SUCCESS, "disconnect");
+
+    tu_section("non-blocking connect with the notify installed by the setter (extension)");
+    TU_CHECK_EQ(nxd_mqtt_client_connect_notify_set(&a.mqtt, setter_notify, &setter_calls), NXD_MQTT_SUCCESS,
+                "nxd_mqtt_client_connect_notify_set(notify, context)");
+    st = nxd_mqtt_client_connect(&a.mqtt, &addr, b.port, 30, NX_TRUE, NX_NO_WAIT);
+    TU_CHECK_EQ(st, NX_IN_PROGRESS, "connect with timeout 0");
+    {
+        uint64_t end = tu_now_ms() + 10000;
+        while (__atomic_load_n(&setter_calls, __ATOMIC_SEQ_CST) == 0 && tu_now_ms() < end)
+            tu_sleep_ms(2);
+    }
+    TU_CHECK(__atomic_load_n(&setter_calls, __ATOMIC_SEQ_CST) == 1 && setter_status == NXD_MQTT_SUCCESS &&
+                 setter_ctx_ok,
+             "the installed notify got SUCCESS and its context");
+    TU_CHECK_EQ(nxd_mqtt_client_disconnect(&a.mqtt), NXD_MQTT_SUCCESS, "disconnect");
+    /* back to the recording notify of tu.c for the rest */
+    TU_CHECK_EQ(nxd_mqtt_client_connect_notify_set(&a.mqtt, saved_notify, &a), NXD_MQTT_SUCCESS, "restore");
 
     tu_section("non-blocking connect to a closed port: failure reported (synchronously or by the notify)");
     a.connect_notify_calls = 0;

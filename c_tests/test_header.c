@@ -151,7 +151,11 @@ int main(void)
         const char *name;
         size_t off, size;
     } members[] = {
+        MEMBER(nxd_mqtt_client_id),
+        MEMBER(nxd_mqtt_client_id_length),
         MEMBER(nxd_mqtt_client_state),
+        MEMBER(nxd_mqtt_client_packet_identifier),
+        MEMBER(nxd_mqtt_ping_not_responded),
         MEMBER(nxd_mqtt_connect_notify),
         MEMBER(nxd_mqtt_connect_context),
         MEMBER(nxd_mqtt_ack_receive_notify),
@@ -310,6 +314,11 @@ int main(void)
     TU_CHECK(layout_probe.nxd_mqtt_ack_receive_notify == cb_ack,
              "nxd_mqtt_ack_receive_notify has type VOID (*)(NXD_MQTT_CLIENT *, UINT, USHORT, NX_PACKET *, VOID *)");
     TU_CHECK(_Generic(layout_probe.nxd_mqtt_client_state, UINT: 1, default: 0), "nxd_mqtt_client_state is a UINT");
+    TU_CHECK(_Generic(layout_probe.nxd_mqtt_client_id, CHAR *: 1, default: 0), "nxd_mqtt_client_id is a CHAR *");
+    TU_CHECK(_Generic(layout_probe.nxd_mqtt_client_id_length, UINT: 1, default: 0), "nxd_mqtt_client_id_length is a UINT");
+    TU_CHECK(_Generic(layout_probe.nxd_mqtt_client_packet_identifier, UINT: 1, default: 0),
+             "nxd_mqtt_client_packet_identifier is a UINT");
+    TU_CHECK(_Generic(layout_probe.nxd_mqtt_ping_not_responded, UINT: 1, default: 0), "nxd_mqtt_ping_not_responded is a UINT");
     TU_CHECK(_Generic(layout_probe.nxd_mqtt_connect_context, VOID *: 1, default: 0), "nxd_mqtt_connect_context is a VOID *");
     TU_CHECK(_Generic(layout_probe.nxd_mqtt_ack_receive_context, VOID *: 1, default: 0), "nxd_mqtt_ack_receive_context is a VOID *");
     TU_CHECK(tag_client(&layout_probe) == &layout_probe, "NXD_MQTT_CLIENT is struct NXD_MQTT_CLIENT_STRUCT");
