@@ -38,8 +38,19 @@ impl Block {
         unsafe { self.0.assume_init_ref() }
     }
     fn state(&self) -> UINT {
-        // Read through a volatile load: the MQTT thread updates it.
-        unsafe { core::ptr::read_volatile(&self.get().nxd_mqtt_client_state) }
+        // An atomic load: the MQTT thread updates the field (atomically) at any time.
+        let p = core::ptr::addr_of!(self.get().nxd_mqtt_client_state).cast_mut();
+        unsafe { core::sync::atomic::AtomicU32::from_ptr(p) }
+            .load(core::sync::atomic::Ordering::Acquire)
+    }
+}
+
+/// The mirrored packet identifier, accessed atomically (the MQTT thread updates it).
+fn packet_identifier<'a>(c: *mut NXD_MQTT_CLIENT) -> &'a core::sync::atomic::AtomicU32 {
+    unsafe {
+        core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!(
+            (*c).nxd_mqtt_client_packet_identifier
+        ))
     }
 }
 
@@ -519,6 +530,11 @@ fn never_created_and_copied_blocks_are_refused() {
     assert_eq!(create(&mut b), NXD_MQTT_SUCCESS);
     let mut copy = Block::zeroed();
     unsafe {
+        // Taking the client lock once orders this copy after the MQTT thread's last update.
+        assert_eq!(
+            nxd_mqtt_client_login_set(b.ptr(), null_mut(), 0, null_mut(), 0),
+            NX_SUCCESS
+        );
         core::ptr::copy_nonoverlapping(b.ptr(), copy.ptr(), 1);
         assert_eq!(
             nxd_mqtt_client_subscribe(copy.ptr(), t, 1, 0),
@@ -1195,7 +1211,7 @@ fn receive_ack_and_packet_identifier() {
     wait_until("receive notify", || seen().len() == 2);
     assert_eq!(seen()[1], Seen::Receive(1, b"a/b".to_vec(), b"hi".to_vec()));
     // Packet id written by the application is taken over; the next wraps to 1.
-    unsafe { (*c).nxd_mqtt_client_packet_identifier = 0xFFFF };
+    packet_identifier(c).store(0xFFFF, core::sync::atomic::Ordering::Release);
     let t = c"x".as_ptr().cast_mut();
     unsafe {
         assert_eq!(
@@ -1211,7 +1227,10 @@ fn receive_ack_and_packet_identifier() {
         )
     };
     assert_eq!(broker.frame(), vec![0x33, 5, 0, 1, b'x', 0, 1]);
-    assert_eq!(unsafe { (*c).nxd_mqtt_client_packet_identifier }, 2);
+    assert_eq!(
+        packet_identifier(c).load(core::sync::atomic::Ordering::Acquire),
+        2
+    );
     // Ack notify: PUBACK → type 4, NULL transmit packet on this port.
     broker.send(&[0x40, 2, 0xFF, 0xFF]);
     wait_until("ack notify", || seen().len() == 3);
