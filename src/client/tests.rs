@@ -86,12 +86,17 @@ type TestCore = Client<FakeTransport, Vec<&'static str>, 128, 64, 256, 256, 8, 1
 #[derive(Default)]
 struct RecHooks {
     log: RefCell<Vec<Notice>>,
+    /// Receive-queue depth seen by each receive notify.
+    depths: RefCell<Vec<usize>>,
 }
 
 impl Hooks<TestCore> for RecHooks {
     fn notify(&self, core: &RefCell<TestCore>, notice: Notice) {
         // No borrow may be alive here: this must not panic.
-        drop(core.borrow_mut());
+        let c = core.borrow_mut();
+        if let Notice::Received { .. } = notice {
+            self.depths.borrow_mut().push(c.session().queued_messages());
+        }
         self.log.borrow_mut().push(notice);
     }
     fn before_command(&self, _core: &mut TestCore) {}
@@ -471,4 +476,61 @@ fn interest_follows_the_link() {
         g.borrow().io_interest().write,
         "bytes pending: wait for writability"
     );
+}
+
+#[test]
+fn receive_notify_runs_before_the_next_packet_is_processed() {
+    let (port, wire) = setup();
+    connected(&port, &wire, 0);
+    // Three QoS 1 PUBLISHes and a PINGRESP in one read.
+    for id in 1..=3u8 {
+        wire.borrow_mut()
+            .to_client
+            .extend([0x32, 6, 0, 1, b't', 0, id, b'x']);
+    }
+    wire.borrow_mut().to_client.extend([0xD0, 0]);
+    TestCore::drive(&port, &port.lock());
+    // At each notify only the announced message had been queued (the next one not yet).
+    assert_eq!(*port.hooks.depths.borrow(), vec![1, 2, 3]);
+    assert_eq!(
+        *port.hooks.log.borrow(),
+        (1..=3)
+            .map(|queued| Notice::Received { queued })
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        wire.borrow().from_client,
+        vec![0x40, 2, 0, 1, 0x40, 2, 0, 2, 0x40, 2, 0, 3]
+    );
+}
+
+#[test]
+fn frame_tracker_finds_boundaries_in_any_split() {
+    // PINGRESP, a PUBLISH with a 2-byte remaining length (200), a PUBACK.
+    let mut stream = vec![0xD0, 0, 0x30, 0xC8, 0x01];
+    stream.extend(core::iter::repeat(7u8).take(200));
+    stream.extend([0x40, 2, 0, 9]);
+    let ends = [2, 2 + 3 + 200, 2 + 3 + 200 + 4];
+    for split in 1..stream.len() {
+        let mut t = FrameTracker::Header;
+        let mut found = Vec::new();
+        let mut pos = 0;
+        for chunk in stream.chunks(split) {
+            let mut rest = chunk;
+            while !rest.is_empty() {
+                let k = t.frame_end(rest);
+                t.advance(&rest[..k]);
+                pos += k;
+                if t == FrameTracker::Header {
+                    found.push(pos);
+                }
+                rest = &rest[k..];
+            }
+        }
+        assert_eq!(found, ends, "split {split}");
+    }
+    let mut t = FrameTracker::Header;
+    t.advance(&[0x30, 0xFF, 0xFF, 0xFF, 0xFF]);
+    assert_eq!(t, FrameTracker::Lost, "five length bytes");
+    assert_eq!(t.frame_end(&[1, 2, 3]), 3);
 }

@@ -203,7 +203,15 @@ impl Transport for TcpTransport {
     }
 
     fn close(&mut self) {
-        // Dropping the descriptor closes it; queued bytes are still delivered, then FIN.
-        self.fd = None;
+        if let Some(fd) = self.fd.take() {
+            // shutdown() acts on the connection itself: queued bytes go out, then FIN, at
+            // once — even while the MQTT thread still has the descriptor in a poll() (a plain
+            // close would wait for that poll to return). Errors (not connected) are harmless.
+            // SAFETY: valid descriptor owned by `fd`.
+            unsafe {
+                libc::shutdown(fd.as_raw_fd(), libc::SHUT_RDWR);
+            }
+            drop(fd);
+        }
     }
 }
