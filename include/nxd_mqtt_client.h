@@ -72,6 +72,7 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NX_WAIT_FOREVER ((ULONG)0xFFFFFFFF)
 #define NX_TRUE 1
 #define NX_FALSE 0
+#define NX_NULL 0
 #define NX_IP_VERSION_V4 0x4
 #define NX_IP_VERSION_V6 0x6
 #ifndef NX_IP_PERIODIC_RATE
