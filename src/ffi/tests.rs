@@ -47,6 +47,8 @@ impl Block {
 
 /// The mirrored packet identifier, accessed atomically (the MQTT thread updates it).
 fn packet_identifier<'a>(c: *mut NXD_MQTT_CLIENT) -> &'a core::sync::atomic::AtomicU32 {
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         core::sync::atomic::AtomicU32::from_ptr(core::ptr::addr_of_mut!(
             (*c).nxd_mqtt_client_packet_identifier
@@ -66,6 +68,8 @@ fn dummy_pool() -> *mut NX_PACKET_POOL {
 }
 
 fn create(b: &mut Block) -> UINT {
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         nxd_mqtt_client_create(
             b.ptr(),
@@ -102,6 +106,8 @@ fn create_front_end_codes() {
     let mut b = Block::zeroed();
     let stack = core::ptr::addr_of_mut!(STACK).cast::<VOID>();
     let id = CLIENT_ID.as_ptr().cast_mut().cast::<CHAR>();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let call = |c: *mut NXD_MQTT_CLIENT, ip, stk, size, pool| unsafe {
         _nxde_mqtt_client_create(c, null_mut(), id, 4, ip, pool, stk, size, 1, null_mut(), 0)
     };
@@ -118,6 +124,8 @@ fn create_front_end_codes() {
     assert_eq!(call(c, dummy_ip(), stack, 0, dummy_pool()), NX_PTR_ERROR);
     assert_eq!(call(c, dummy_ip(), stack, 64, null_mut()), NX_PTR_ERROR);
     // The cores never crash on NULL either.
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             _nxd_mqtt_client_create(
@@ -172,6 +180,8 @@ fn front_end_codes_of_every_function() {
     let mut addr = v4(127, 0, 0, 1);
     let mut buf = [0u8; 16];
     let mut len: UINT = 0;
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         // login_set: NULL client is INVALID_PARAMETER (not NX_PTR_ERROR).
         assert_eq!(
@@ -446,6 +456,8 @@ fn front_end_codes_of_every_function() {
 #[test]
 fn public_names_are_the_checking_front_ends() {
     let _s = serial();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_login_set(null_mut(), null_mut(), 0, null_mut(), 0),
@@ -503,6 +515,8 @@ fn never_created_and_copied_blocks_are_refused() {
     let c = z.ptr();
     let t = c"t".as_ptr().cast_mut();
     let mut a = v4(127, 0, 0, 1);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_publish(c, t, 1, null_mut(), 0, 0, 0, 0),
@@ -529,6 +543,8 @@ fn never_created_and_copied_blocks_are_refused() {
     let mut b = Block::zeroed();
     assert_eq!(create(&mut b), NXD_MQTT_SUCCESS);
     let mut copy = Block::zeroed();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         // Taking the client lock once orders this copy after the MQTT thread's last update.
         assert_eq!(
@@ -923,6 +939,8 @@ extern "C" fn on_connect(_: *mut NXD_MQTT_CLIENT, status: UINT, ctx: *mut VOID) 
 }
 
 extern "C" fn on_disconnect(c: *mut NXD_MQTT_CLIENT) {
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let state = unsafe { (*c).nxd_mqtt_client_state };
     SEEN.lock().unwrap().push(Seen::Disconnect(state));
 }
@@ -932,6 +950,8 @@ extern "C" fn on_receive(c: *mut NXD_MQTT_CLIENT, count: UINT) {
     let mut t = [0u8; 64];
     let mut m = [0u8; 64];
     let (mut tl, mut ml) = (0 as UINT, 0 as UINT);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe {
         nxd_mqtt_client_message_get(c, t.as_mut_ptr(), 64, &mut tl, m.as_mut_ptr(), 64, &mut ml)
     };
@@ -1021,6 +1041,8 @@ impl Client {
         let mut block = Block::zeroed();
         assert_eq!(create(&mut block), NXD_MQTT_SUCCESS);
         let c = block.ptr();
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         unsafe {
             assert_eq!(
                 nxd_mqtt_client_connect_notify_set(c, Some(on_connect), 0x1234 as *mut VOID),
@@ -1050,6 +1072,8 @@ impl Client {
     ) -> (UINT, Vec<u8>) {
         let (mut addr, port) = broker.addr();
         let c = self.c() as usize;
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         let t = std::thread::spawn(move || unsafe {
             nxd_mqtt_client_connect(
                 c as *mut NXD_MQTT_CLIENT,
@@ -1069,6 +1093,8 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         unsafe { nxd_mqtt_client_delete(self.c()) };
     }
 }
@@ -1080,6 +1106,8 @@ fn blocking_connect_exact_bytes_refusal_and_credentials() {
     let mut broker = Broker::new();
     let c = client.c();
     let (user, pass) = (c"u".as_ptr().cast_mut(), c"pw".as_ptr().cast_mut());
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe { assert_eq!(nxd_mqtt_client_login_set(c, user, 1, pass, 2), NX_SUCCESS) };
     // Refused with code 5: 0x10085, connect notify called with it in blocking mode too.
     let (r, connect) = client.connect_blocking(&mut broker, &[0x20, 2, 0, 5], 300);
@@ -1100,6 +1128,8 @@ fn blocking_connect_exact_bytes_refusal_and_credentials() {
     assert_eq!(connect2, want);
     assert_eq!(client.block.state(), NXD_MQTT_CLIENT_STATE_CONNECTED);
     // ...and are cleared by an orderly disconnect, after the disconnect notify.
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe { assert_eq!(nxd_mqtt_client_disconnect(c), NXD_MQTT_SUCCESS) };
     assert_eq!(broker.frame(), vec![0xE0, 0], "DISCONNECT sent");
     assert_eq!(
@@ -1113,6 +1143,8 @@ fn blocking_connect_exact_bytes_refusal_and_credentials() {
     let (r, connect3) = client.connect_blocking(&mut broker, &[0x20, 2, 0, 0], 300);
     assert_eq!(r, NXD_MQTT_SUCCESS);
     assert_eq!(connect3[9], 0x02, "no credentials after the disconnect");
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_connect(c, &mut broker.addr().0, broker.addr().1, 0, 1, 10),
@@ -1128,6 +1160,8 @@ fn blocking_connect_without_connack_and_without_listener() {
     let mut broker = Broker::new();
     let (mut addr, port) = broker.addr();
     let c = client.c() as usize;
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let t = std::thread::spawn(move || unsafe {
         nxd_mqtt_client_connect(c as *mut NXD_MQTT_CLIENT, &mut addr, port, 0, 1, 20)
     });
@@ -1146,6 +1180,8 @@ fn blocking_connect_without_connack_and_without_listener() {
     );
     // Nothing listens on this port any more.
     drop(broker);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe { nxd_mqtt_client_connect(client.c(), &mut addr, port, 0, 1, 100) };
     assert_eq!(r, NXD_MQTT_CONNECT_FAILURE);
     assert_eq!(client.block.state(), NXD_MQTT_CLIENT_STATE_IDLE);
@@ -1157,10 +1193,14 @@ fn non_blocking_connect_reports_through_the_notify() {
     let mut client = Client::new();
     let mut broker = Broker::new();
     let (mut addr, port) = broker.addr();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe { nxd_mqtt_client_connect(client.c(), &mut addr, port, 0, 1, NX_NO_WAIT) };
     assert_eq!(r, NX_IN_PROGRESS);
     broker.accept();
     assert_eq!(broker.frame()[0], 0x10);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe { nxd_mqtt_client_connect(client.c(), &mut addr, port, 0, 1, NX_NO_WAIT) };
     assert_eq!(r, NXD_MQTT_CONNECTING);
     broker.send(&[0x20, 2, 0, 0]);
@@ -1181,6 +1221,8 @@ fn delete_while_connecting_does_not_hang() {
     let mut broker = Broker::new();
     let (mut addr, port) = broker.addr();
     assert_eq!(
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         unsafe { nxd_mqtt_client_connect(client.c(), &mut addr, port, 0, 1, NX_NO_WAIT) },
         NX_IN_PROGRESS
     );
@@ -1188,6 +1230,8 @@ fn delete_while_connecting_does_not_hang() {
     assert_eq!(broker.frame()[0], 0x10);
     assert_eq!(client.block.state(), NXD_MQTT_CLIENT_STATE_CONNECTING);
     assert_eq!(
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         unsafe { nxd_mqtt_client_delete(client.c()) },
         NXD_MQTT_SUCCESS
     );
@@ -1213,6 +1257,8 @@ fn receive_ack_and_packet_identifier() {
     // Packet id written by the application is taken over; the next wraps to 1.
     packet_identifier(c).store(0xFFFF, core::sync::atomic::Ordering::Release);
     let t = c"x".as_ptr().cast_mut();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_publish(c, t, 1, null_mut(), 0, 0, 1, 100),
@@ -1220,6 +1266,8 @@ fn receive_ack_and_packet_identifier() {
         )
     };
     assert_eq!(broker.frame(), vec![0x32, 5, 0, 1, b'x', 0xFF, 0xFF]);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_publish(c, t, 1, null_mut(), 0, 1, 1, 100),
@@ -1236,6 +1284,8 @@ fn receive_ack_and_packet_identifier() {
     wait_until("ack notify", || seen().len() == 3);
     assert_eq!(seen()[2], Seen::Ack(4, 0xFFFF, true));
     // Outbound QoS 2: PUBREC → PUBREL → PUBCOMP → ack type 7.
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_publish(c, t, 1, c"m".as_ptr().cast_mut(), 1, 0, 2, 100),
@@ -1249,6 +1299,8 @@ fn receive_ack_and_packet_identifier() {
     wait_until("PUBCOMP ack", || seen().len() == 4);
     assert_eq!(seen()[3], Seen::Ack(7, 2, true));
     // SUBSCRIBE with QoS 2 and its SUBACK → type 9.
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_subscribe(c, c"s/#".as_ptr().cast_mut(), 3, 2),
@@ -1269,6 +1321,8 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
     let _s = serial();
     let mut client = Client::new();
     let c = client.c();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             _nxd_mqtt_client_receive_notify_set(c, None),
@@ -1283,6 +1337,8 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
     let mut t = [0u8; 8];
     let mut m = [0u8; 8];
     wait_until("message queued", || {
+        // SAFETY: test code: the control block, strings and address passed are live locals
+        // of this test (or NULL where the test checks NULL handling).
         let r = unsafe {
             nxd_mqtt_client_message_get(
                 c,
@@ -1300,6 +1356,8 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
         lens, [0xAAAA_AAAA; 3],
         "nothing written on a too-small buffer"
     );
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe {
         nxd_mqtt_client_message_get(
             c,
@@ -1318,6 +1376,8 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
         "exactly one UINT written per length"
     );
     assert_eq!((&t[..3], &m[..3]), (&b"t/1"[..], &b"abc"[..]));
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe {
         nxd_mqtt_client_message_get(
             c,
@@ -1333,6 +1393,8 @@ fn message_get_writes_exactly_uint_lengths_and_keeps_a_message_that_does_not_fit
 }
 
 extern "C" fn delete_in_callback(c: *mut NXD_MQTT_CLIENT, _count: UINT) {
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     let r = unsafe { nxd_mqtt_client_delete(c) };
     SEEN.lock().unwrap().push(Seen::Disconnect(r));
 }
@@ -1342,6 +1404,8 @@ fn delete_from_a_callback_does_not_deadlock() {
     let _s = serial();
     let mut client = Client::new();
     let c = client.c();
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_receive_notify_set(c, Some(delete_in_callback)),
@@ -1358,6 +1422,8 @@ fn delete_from_a_callback_does_not_deadlock() {
     // The client is gone: no DISCONNECT was sent (EOF at the broker), the block is free.
     let mut b = [0u8; 1];
     assert_eq!(broker.conn().read(&mut b).unwrap(), 0);
+    // SAFETY: test code: the control block, strings and address passed are live locals
+    // of this test (or NULL where the test checks NULL handling).
     unsafe {
         assert_eq!(
             nxd_mqtt_client_login_set(c, null_mut(), 0, null_mut(), 0),
