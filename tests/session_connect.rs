@@ -43,6 +43,28 @@ fn connect_bytes_match_the_original() {
 }
 
 #[test]
+fn will_topic_is_sent_unvalidated() {
+    // As the original: a will topic with wildcards, U+0000 or invalid UTF-8 goes out as given.
+    let mut h = std_session();
+    let opts = ConnectOptions {
+        will: Some(Will {
+            topic: b"w/#\0\xFF",
+            message: b"m",
+            qos: QoS::AtMostOnce,
+            retain: false,
+        }),
+        ..OPTS
+    };
+    assert_eq!(h.s.connect(h.now, &opts), Ok(()));
+    let c = h.sent();
+    assert_eq!(
+        c,
+        b"\x10\x1A\x00\x04MQTT\x04\x04\x00\x00\x00\x041234\x00\x05w/#\x00\xFF\x00\x01m".to_vec()
+    );
+    assert_eq!(h.s.state(), State::Connecting);
+}
+
+#[test]
 fn connack_accepted_and_session_present() {
     let mut h = std_session();
     h.connect_with(&OPTS);
@@ -201,7 +223,7 @@ fn connect_state_errors() {
     };
     assert_eq!(h.s.connect(h.now, &bad), Err(Error::InvalidParameter));
     let will = Will {
-        topic: b"w/#",
+        topic: b"",
         message: b"",
         qos: QoS::AtMostOnce,
         retain: false,

@@ -529,32 +529,62 @@ fn clear_inflight_and_state_after_close() {
 }
 
 #[test]
-fn invalid_topics_and_filters_are_refused() {
+fn outbound_topics_and_filters_are_sent_unvalidated() {
+    // As the original: wildcards, U+0000 and invalid UTF-8 go out as given (the broker
+    // decides); only empty and longer-than-65,535-byte fields are refused.
     let mut h = std_session();
     h.connected(true);
     for t in [&b"a/+"[..], b"#", b"a\0b", b"\xFF", b"\xED\xA0\x80"] {
         assert_eq!(
             h.s.publish(h.now, t, b"", QoS::AtMostOnce, false),
-            Err(Error::InvalidParameter),
+            Ok(None),
             "{t:?}"
         );
+        let mut want = vec![0x30, 2 + t.len() as u8, 0, t.len() as u8];
+        want.extend_from_slice(t);
+        assert_eq!(h.sent(), want, "{t:?}");
     }
-    for f in [&b"a/#/b"[..], b"a+", b"#a", b"\xFF"] {
-        assert_eq!(
-            h.s.subscribe(h.now, f, QoS::AtMostOnce),
-            Err(Error::InvalidParameter),
-            "{f:?}"
-        );
-        assert_eq!(
-            h.s.unsubscribe(h.now, f),
-            Err(Error::InvalidParameter),
-            "{f:?}"
-        );
+    let mut id = 1;
+    for f in [&b"a/#/b"[..], b"a+", b"#a", b"\xFF", b"+/a/#"] {
+        assert_eq!(h.s.subscribe(h.now, f, QoS::AtMostOnce), Ok(id), "{f:?}");
+        let mut want = vec![0x82, 5 + f.len() as u8, 0, id as u8, 0, f.len() as u8];
+        want.extend_from_slice(f);
+        want.push(0);
+        assert_eq!(h.sent(), want, "{f:?}");
+        assert_eq!(h.s.unsubscribe(h.now, f), Ok(id + 1), "{f:?}");
+        let mut want = vec![0xA2, 4 + f.len() as u8, 0, id as u8 + 1, 0, f.len() as u8];
+        want.extend_from_slice(f);
+        assert_eq!(h.sent(), want, "{f:?}");
+        h.feed_all(&[0x90, 3, 0, id as u8, 0]);
+        h.feed_all(&[0xB0, 2, 0, id as u8 + 1]);
+        assert_eq!(h.events().len(), 2);
+        id += 2;
     }
-    assert_eq!(h.s.subscribe(h.now, b"+/a/#", QoS::AtMostOnce), Ok(1));
-    assert_eq!(h.s.unsubscribe(h.now, b"#"), Ok(2));
-    assert!(h.s.next_packet_id() == 3, "refused commands consume no id");
-    assert_eq!(h.packets().len(), 2);
+    // The topic of NetX Duo's packet-chain tests: every byte value 0..=255, at QoS 1.
+    let all: Vec<u8> = (0..=255u8).collect();
+    assert_eq!(
+        h.s.publish(h.now, &all, b"m", QoS::AtLeastOnce, false),
+        Ok(Some(id))
+    );
+    let mut want = vec![0x32, 0x85, 0x02, 0x01, 0x00];
+    want.extend_from_slice(&all);
+    want.extend_from_slice(&[0, id as u8, b'm']);
+    assert_eq!(h.sent(), want);
+    let long = vec![b'a'; 65_536];
+    assert_eq!(
+        h.s.subscribe(h.now, &long, QoS::AtMostOnce),
+        Err(Error::InvalidParameter)
+    );
+    assert_eq!(h.s.unsubscribe(h.now, &long), Err(Error::InvalidParameter));
+    assert_eq!(
+        h.s.publish(h.now, &long, b"", QoS::AtLeastOnce, false),
+        Err(Error::InvalidParameter)
+    );
+    assert_eq!(
+        h.s.next_packet_id(),
+        id + 1,
+        "refused commands consume no id"
+    );
 }
 
 #[test]

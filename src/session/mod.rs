@@ -66,8 +66,9 @@
 //!   until the last one is queued, publish/subscribe/unsubscribe return `TransmitFull`.
 //! * Inbound QoS 2 ids take in-flight records; when none is free the message is still
 //!   delivered and PUBREC sent, but a duplicate could then be delivered again.
-//! * Topic names and filters are validated (`InvalidParameter`); packet ids are assigned only
-//!   when the command succeeds.
+//! * Outbound topic names, filters and the will topic are not validated beyond non-empty and
+//!   at most 65,535 bytes (`InvalidParameter`), as in the original: the broker decides.
+//!   Inbound topics are validated. Packet ids are assigned only when the command succeeds.
 #![forbid(unsafe_code)]
 
 mod bufs;
@@ -75,9 +76,8 @@ mod fuzz_check;
 mod store;
 
 use crate::codec::{
-    decode_inbound, decode_remaining_length, is_valid_topic_filter, is_valid_topic_name, Connect,
-    DecodeError, EncodeError, Frame, FrameReader, Packet, PacketType, Publish, QoS, SubscribeTopic,
-    Topics, Will,
+    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader,
+    Packet, PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
 };
 use bufs::{Bytes, Events};
 #[doc(hidden)]
@@ -419,7 +419,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Queues SUBSCRIBE / UNSUBSCRIBE with one filter and records it.
     fn sub_unsub(&mut self, filter: &[u8], qos: Option<QoS>) -> Result<u16, Error> {
-        if !is_valid_topic_filter(filter) {
+        if filter.is_empty() {
             return Err(Error::InvalidParameter);
         }
         let id = self.free_id();
@@ -720,7 +720,7 @@ impl<
             State::Connecting => return Err(Error::Connecting),
             State::Idle => {}
         }
-        if options.will.is_some_and(|w| !is_valid_topic_name(w.topic)) {
+        if options.will.is_some_and(|w| w.topic.is_empty()) {
             return Err(Error::InvalidParameter);
         }
         let keep_alive =
@@ -771,7 +771,7 @@ impl<
         retain: bool,
     ) -> Result<Option<u16>, Error> {
         let c = &mut self.core;
-        if !is_valid_topic_name(topic) {
+        if topic.is_empty() {
             return Err(Error::InvalidParameter);
         }
         c.now = now;
