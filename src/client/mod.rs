@@ -319,8 +319,6 @@ pub struct Client<
     in_len: usize,
     /// An event taken from the session that still has to be handled.
     stash: Option<Event>,
-    /// Frame boundaries of the inbound stream.
-    frames: FrameTracker,
     /// A send from an API thread failed; the MQTT thread ends the connection.
     io_failed: bool,
     /// The last step stopped at the round limit.
@@ -359,7 +357,6 @@ where
             in_pos: 0,
             in_len: 0,
             stash: None,
-            frames: FrameTracker::Header,
             io_failed: false,
             busy: false,
             teardown_pending: false,
@@ -764,10 +761,7 @@ where
         // One frame at a time: the callbacks for a packet (receive notify...) run before the
         // next packet is processed, as in the original.
         let avail = self.inp.get(self.in_pos..self.in_len).unwrap_or_default();
-        let k = self.frames.frame_end(avail);
-        let chunk = avail.get(..k).unwrap_or_default();
-        let n = self.session.handle_bytes(now, chunk);
-        self.frames.advance(chunk.get(..n).unwrap_or_default());
+        let n = self.session.handle_frame(now, avail);
         self.in_pos += n;
         Ok(n > 0)
     }
@@ -923,83 +917,6 @@ where
         self.in_len = 0;
         self.stash = None;
         self.io_failed = false;
-        self.frames = FrameTracker::Header;
-    }
-}
-
-/// Where the inbound byte stream is relative to MQTT frame boundaries. Followed in parallel
-/// with the session's frame reader (which sees exactly the same bytes) so that input can be
-/// handed over one frame at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FrameTracker {
-    /// At the first byte of a frame.
-    Header,
-    /// In the remaining-length field: value so far, bytes read.
-    Length { value: u32, bytes: u8 },
-    /// In the body: bytes left.
-    Body { left: u32 },
-    /// A malformed remaining length: boundaries unknown (the session closes the connection).
-    Lost,
-}
-
-impl FrameTracker {
-    /// Consumes bytes from `input`; returns how many, stopping right after a frame's end.
-    fn scan(&mut self, input: &[u8]) -> (usize, bool) {
-        let mut i = 0;
-        while i < input.len() {
-            match *self {
-                FrameTracker::Lost => return (input.len(), false),
-                FrameTracker::Header => {
-                    *self = FrameTracker::Length { value: 0, bytes: 0 };
-                    i += 1;
-                }
-                FrameTracker::Length { value, bytes } => {
-                    let b = input[i];
-                    i += 1;
-                    let value = value | (u32::from(b & 0x7F) << (7 * u32::from(bytes)));
-                    if b & 0x80 == 0 {
-                        if value == 0 {
-                            *self = FrameTracker::Header;
-                            return (i, true);
-                        }
-                        *self = FrameTracker::Body { left: value };
-                    } else if bytes >= 3 {
-                        *self = FrameTracker::Lost;
-                    } else {
-                        *self = FrameTracker::Length {
-                            value,
-                            bytes: bytes + 1,
-                        };
-                    }
-                }
-                FrameTracker::Body { left } => {
-                    let take = (input.len() - i).min(left as usize);
-                    i += take;
-                    let left = left - take as u32;
-                    if left == 0 {
-                        *self = FrameTracker::Header;
-                        return (i, true);
-                    }
-                    *self = FrameTracker::Body { left };
-                }
-            }
-        }
-        (i, false)
-    }
-
-    /// Bytes of `input` up to and including the end of the current frame (all of it if the
-    /// frame does not end inside).
-    fn frame_end(&self, input: &[u8]) -> usize {
-        let mut probe = *self;
-        probe.scan(input).0
-    }
-
-    /// Moves past `consumed` bytes.
-    fn advance(&mut self, mut consumed: &[u8]) {
-        while !consumed.is_empty() {
-            let (n, _) = self.scan(consumed);
-            consumed = consumed.get(n..).unwrap_or_default();
-        }
     }
 }
 

@@ -505,32 +505,40 @@ fn receive_notify_runs_before_the_next_packet_is_processed() {
 }
 
 #[test]
-fn frame_tracker_finds_boundaries_in_any_split() {
+fn handle_frame_stops_at_frame_boundaries_in_any_split() {
     // PINGRESP, a PUBLISH with a 2-byte remaining length (200), a PUBACK.
-    let mut stream = vec![0xD0, 0, 0x30, 0xC8, 0x01];
-    stream.extend(core::iter::repeat(7u8).take(200));
+    let mut stream = vec![0xD0, 0, 0x30, 0xC8, 0x01, 0, 1, b't'];
+    stream.extend(core::iter::repeat(7u8).take(197));
     stream.extend([0x40, 2, 0, 9]);
     let ends = [2, 2 + 3 + 200, 2 + 3 + 200 + 4];
+    let options = ConnectOptions {
+        client_id: b"c",
+        keep_alive_secs: 0,
+        clean_session: true,
+        username: None,
+        password: None,
+        will: None,
+    };
     for split in 1..stream.len() {
-        let mut t = FrameTracker::Header;
+        let mut s = Box::new(Session::<256, 1024, 1024, 512, 8>::new(Config::DEFAULT));
+        s.connect(0, &options).unwrap();
+        assert_eq!(s.handle_frame(0, &[0x20, 2, 0, 0]), 4);
+        assert_eq!(s.state(), State::Connected);
         let mut found = Vec::new();
         let mut pos = 0;
         for chunk in stream.chunks(split) {
             let mut rest = chunk;
             while !rest.is_empty() {
-                let k = t.frame_end(rest);
-                t.advance(&rest[..k]);
-                pos += k;
-                if t == FrameTracker::Header {
+                let n = s.handle_frame(0, rest);
+                assert!(n > 0, "split {split}: no progress");
+                pos += n;
+                if s.buffered() == 0 {
                     found.push(pos);
                 }
-                rest = &rest[k..];
+                rest = &rest[n..];
+                while s.poll_event().is_some() {}
             }
         }
         assert_eq!(found, ends, "split {split}");
     }
-    let mut t = FrameTracker::Header;
-    t.advance(&[0x30, 0xFF, 0xFF, 0xFF, 0xFF]);
-    assert_eq!(t, FrameTracker::Lost, "five length bytes");
-    assert_eq!(t.frame_end(&[1, 2, 3]), 3);
 }

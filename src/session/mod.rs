@@ -856,6 +856,17 @@ impl<
     /// in the receive queue is consumed and held (parked); it is handled by a later call
     /// (with or without new bytes) once `message_get` has made room.
     pub fn handle_bytes(&mut self, now: Tick, input: &[u8]) -> usize {
+        self.feed(now, input, false)
+    }
+
+    /// Like [`Session::handle_bytes`], but stops right after the first frame that `input`
+    /// completes, so the caller can dispatch its events (callbacks) before the next packet is
+    /// processed. A parked PUBLISH that now fits is handled first and does not count.
+    pub fn handle_frame(&mut self, now: Tick, input: &[u8]) -> usize {
+        self.feed(now, input, true)
+    }
+
+    fn feed(&mut self, now: Tick, input: &[u8], one_frame: bool) -> usize {
         self.core.now = now;
         let mut rest = input;
         while self.core.can_take() {
@@ -894,6 +905,9 @@ impl<
                         self.parked = true;
                     } else {
                         self.core.on_frame(frame);
+                    }
+                    if one_frame {
+                        break;
                     }
                 }
                 Ok(None) => break,
