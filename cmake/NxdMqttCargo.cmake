@@ -7,6 +7,14 @@
 #   NXD_MQTT_CARGO_PROFILE     release (default) or debug
 #   NXD_MQTT_CARGO_TARGET_DIR  cargo's target directory (default: <build>/cargo)
 #   CARGO                      the cargo executable
+#   netx port only (the library embeds ThreadX / NetX Duo control blocks, so it is built with
+#   the application's headers and macros; see src/port/netx/README.md):
+#   NXD_MQTT_THREADX_INCLUDE   directories of tx_api.h, tx_port.h (and tx_user.h)
+#   NXD_MQTT_NETX_INCLUDE      directories of nx_api.h, nx_port.h (and nx_user.h)
+#   NXD_MQTT_USER_DEFINES      the application's configuration macros, NAME or NAME=VALUE
+#   NXD_MQTT_NETX_CFLAGS       extra C flags for the glue and bindgen (space separated)
+#   A host netx build (no NXD_MQTT_RUST_TARGET: ThreadX's Linux port or a stand-in) adds the
+#   `std` feature; firmware builds are no_std.
 #
 # The target carries the include directory (the generated, committed include/), the port macro
 # (NXD_MQTT_PORT_POSIX/BARE/NETX, which selects the control-block layout in the header) and the
@@ -22,6 +30,10 @@ endif()
 set(NXD_MQTT_CARGO_PROFILE "release" CACHE STRING "cargo profile of the library build: release or debug")
 set_property(CACHE NXD_MQTT_CARGO_PROFILE PROPERTY STRINGS release debug)
 set(NXD_MQTT_CARGO_TARGET_DIR "${CMAKE_BINARY_DIR}/cargo" CACHE PATH "cargo target directory of the library build")
+set(NXD_MQTT_THREADX_INCLUDE "" CACHE STRING "netx port: directories of tx_api.h, tx_port.h (tx_user.h)")
+set(NXD_MQTT_NETX_INCLUDE "" CACHE STRING "netx port: directories of nx_api.h, nx_port.h (nx_user.h)")
+set(NXD_MQTT_USER_DEFINES "" CACHE STRING "netx port: the application's configuration macros (NAME or NAME=VALUE)")
+set(NXD_MQTT_NETX_CFLAGS "" CACHE STRING "netx port: extra C flags for the glue and bindgen")
 
 function(nxd_mqtt_cargo_library source_dir)
   if(TARGET nxd_mqtt::nxd_mqtt)
@@ -47,24 +59,44 @@ function(nxd_mqtt_cargo_library source_dir)
     list(APPEND args --target "${NXD_MQTT_RUST_TARGET}")
     set(dir "${dir}/${NXD_MQTT_RUST_TARGET}")
   endif()
-  if(NOT NXD_MQTT_PORT STREQUAL "posix")
+  set(env "CARGO_TARGET_DIR=${NXD_MQTT_CARGO_TARGET_DIR}")
+  set(extra_includes "")
+  if(NXD_MQTT_PORT STREQUAL "netx")
+    if(NOT NXD_MQTT_THREADX_INCLUDE OR NOT NXD_MQTT_NETX_INCLUDE)
+      message(FATAL_ERROR "NXD_MQTT_PORT=netx needs NXD_MQTT_THREADX_INCLUDE and NXD_MQTT_NETX_INCLUDE "
+                          "(the application's ThreadX / NetX Duo header directories)")
+    endif()
+    set(features netx)
+    if(NOT NXD_MQTT_RUST_TARGET)
+      set(features netx,std)
+    endif()
+    list(APPEND args --no-default-features --features ${features})
+    string(REPLACE ";" ":" tx_inc "${NXD_MQTT_THREADX_INCLUDE}")
+    string(REPLACE ";" ":" nx_inc "${NXD_MQTT_NETX_INCLUDE}")
+    string(REPLACE ";" " " defines "${NXD_MQTT_USER_DEFINES}")
+    list(APPEND env "NXD_MQTT_THREADX_INCLUDE=${tx_inc}" "NXD_MQTT_NETX_INCLUDE=${nx_inc}"
+                    "NXD_MQTT_USER_DEFINES=${defines}" "NXD_MQTT_NETX_CFLAGS=${NXD_MQTT_NETX_CFLAGS}")
+    # The header includes tx_api.h and nx_api.h in NetX mode, as the original does.
+    set(extra_includes ${NXD_MQTT_THREADX_INCLUDE} ${NXD_MQTT_NETX_INCLUDE})
+  elseif(NOT NXD_MQTT_PORT STREQUAL "posix")
     list(APPEND args --no-default-features --features "${NXD_MQTT_PORT}")
   endif()
   set(archive "${dir}/${NXD_MQTT_CARGO_PROFILE}/libnxd_mqtt.a")
 
   # Always run cargo: it tracks the Rust sources itself and returns at once when nothing changed.
   add_custom_target(nxd_mqtt_cargo ALL
-    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${NXD_MQTT_CARGO_TARGET_DIR}" "${CARGO}" ${args}
+    COMMAND "${CMAKE_COMMAND}" -E env ${env} "${CARGO}" ${args}
     BYPRODUCTS "${archive}"
     WORKING_DIRECTORY "${source_dir}"
     COMMENT "cargo: libnxd_mqtt.a (port ${NXD_MQTT_PORT}, ${NXD_MQTT_CARGO_PROFILE}${NXD_MQTT_RUST_TARGET})"
     VERBATIM USES_TERMINAL)
 
+  set(include_dirs "${source_dir}/include" ${extra_includes})
   string(TOUPPER "${NXD_MQTT_PORT}" port_upper)
   add_library(nxd_mqtt::nxd_mqtt STATIC IMPORTED GLOBAL)
   set_target_properties(nxd_mqtt::nxd_mqtt PROPERTIES
     IMPORTED_LOCATION "${archive}"
-    INTERFACE_INCLUDE_DIRECTORIES "${source_dir}/include"
+    INTERFACE_INCLUDE_DIRECTORIES "${include_dirs}"
     INTERFACE_COMPILE_DEFINITIONS "NXD_MQTT_PORT_${port_upper}")
   nxd_mqtt_native_libs(native)
   if(native)
@@ -77,7 +109,8 @@ endfunction()
 # The system libraries the archive needs (empty for the no_std firmware ports).
 function(nxd_mqtt_native_libs out)
   set(libs "")
-  if(NXD_MQTT_PORT STREQUAL "posix")
+  # A std staticlib (posix, or netx on the host) needs the system libraries.
+  if(NXD_MQTT_PORT STREQUAL "posix" OR (NXD_MQTT_PORT STREQUAL "netx" AND NOT NXD_MQTT_RUST_TARGET))
     if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
       set(libs gcc_s util rt pthread m dl c)
     elseif(APPLE)

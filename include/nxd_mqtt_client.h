@@ -23,6 +23,13 @@
 #endif
 #endif
 
+/* NetX port: the application's ThreadX and NetX Duo headers, included here as the original
+   header includes them (ULONG, NX_IP, NX_PACKET_POOL, NXD_ADDRESS, NX_* values are theirs). */
+#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
+#include "tx_api.h"
+#include "nx_api.h"
+#endif
+
 /* ThreadX scalar types. With ThreadX headers included (tx_port.h) theirs are used. Otherwise
    they are defined here exactly as ThreadX's Linux port defines them: ULONG is unsigned int on
    x86_64 and unsigned long elsewhere (32 bits on Cortex-M). */
@@ -149,6 +156,14 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
 /**
  * Machine words (`uintptr_t`) of port state inside [`NXD_MQTT_CLIENT_STRUCT`] (host port:
  * a handle to the client's heap state and the block's own address).
+ */
+#define NXD_MQTT_CLIENT_OPAQUE_WORDS 2
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Machine words of port state on the NetX port: the block's own address and the number of
+ * the client's entry in the library's client table.
  */
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS 2
 #endif

@@ -33,6 +33,14 @@ if [ -d src/port/bare ]; then
     done
 fi
 
+if [ -d src/port/netx ]; then
+    step "clippy with the NetX port (host, ThreadX / NetX Duo stand-in headers)"
+    standin="$ROOT/c_tests/netx_standin/include"
+    NXD_MQTT_THREADX_INCLUDE="$standin" NXD_MQTT_NETX_INCLUDE="$standin" \
+        NXD_MQTT_USER_DEFINES="NX_ENABLE_EXTENDED_NOTIFY_SUPPORT" \
+        cargo clippy --all-targets --no-default-features --features netx,std -- -D warnings
+fi
+
 if [ -x scripts/check_header.sh ]; then
     step "generated header drift check"
     scripts/check_header.sh

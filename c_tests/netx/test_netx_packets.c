@@ -5,8 +5,10 @@
  *   socket has the client's name and NXD_MQTT_CLIENT_SOCKET_WINDOW_SIZE;
  * - with 128-byte pool packets, a 3000-byte PUBLISH goes out as a packet chain and comes back
  *   intact, also when the broker's bytes arrive one per TCP segment;
- * - an exhausted client pool delays sending (nothing is lost), an exhausted receive pool
- *   delays receiving;
+ * - publish with an exhausted client pool fails as the original's does (no packet:
+ *   NXD_MQTT_PACKET_POOL_FAILURE after the timeout; a chain that cannot be completed:
+ *   NXD_MQTT_INTERNAL_ERROR; nothing queued, no packet kept) and waits for packets within its
+ *   timeout; an exhausted receive pool delays receiving;
  * - after delete every pool packet is back and no ThreadX object is left;
  * - the client table (NXD_MQTT_NETX_MAX_CLIENTS) refuses one client too many, and a freed
  *   entry is reused.
@@ -85,6 +87,22 @@ static int wait_notifies(client *c, unsigned n, unsigned ms)
 
 static unsigned char out[BIG_MESSAGE], in[BIG_MESSAGE];
 
+typedef struct releaser_arg {
+    NX_PACKET **packets;
+    unsigned count;
+    unsigned after_ms;
+} releaser_arg;
+
+/* Releases the packets after a while (another thread freeing the pool during a publish). */
+static void *release_later(void *arg)
+{
+    releaser_arg *r = arg;
+    tu_sleep_ms(r->after_ms);
+    for (unsigned i = 0; i < r->count; i++)
+        nx_packet_release(r->packets[i]);
+    return NULL;
+}
+
 static void check_roundtrip(client *c, const char *topic, unsigned seed, const char *what)
 {
     unsigned before = c->notifies;
@@ -147,7 +165,7 @@ int main(void)
     check_roundtrip(&c, topic, 2, "1-byte segments");
     nx_standin_tcp_max_segment_set(1460);
 
-    tu_section("exhausted client pool: sending waits, nothing is lost");
+    tu_section("client pool exhausted at publish: the original's codes, nothing queued");
     static NX_PACKET *held[1024];
     unsigned n = 0;
     while (n < 1024 && nx_packet_allocate(&tx_pool, &held[n], 0, NX_NO_WAIT) == NX_SUCCESS)
@@ -155,18 +173,42 @@ int main(void)
     TU_CHECK_EQ(tx_pool.nx_packet_pool_available, 0, "client pool empty");
     unsigned before = c.notifies;
     tu_fill_pattern(out, sizeof out, 3);
+    uint64_t t0 = tu_now_ms();
     UINT s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)out, sizeof out, 0, 0,
                                      NX_IP_PERIODIC_RATE);
-    TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "publish accepted (queued until packets are free)");
-    tu_sleep_ms(300);
-    TU_CHECK_EQ(c.notifies, before, "nothing went out without packets");
-    for (unsigned i = 0; i < n; i++)
-        nx_packet_release(held[i]);
-    TU_CHECK(wait_notifies(&c, before + 1, 10000), "sent once packets were released");
+    uint64_t waited = tu_now_ms() - t0;
+    TU_CHECK_EQ(s, NXD_MQTT_PACKET_POOL_FAILURE, "no packet at all: NXD_MQTT_PACKET_POOL_FAILURE");
+    TU_CHECK(waited >= 900 && waited < 5000, "after waiting the publish timeout of 1 s (%llu ms)",
+             (unsigned long long)waited);
+    nx_packet_release(held[--n]);
+    s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)out, sizeof out, 0, 1,
+                                NX_NO_WAIT);
+    TU_CHECK_EQ(s, NXD_MQTT_INTERNAL_ERROR, "one packet, a chain needed: NXD_MQTT_INTERNAL_ERROR");
+    TU_CHECK_EQ(tx_pool.nx_packet_pool_available, 1, "the packet taken for it is back");
+    s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"x", 1, 0, 1, NX_NO_WAIT);
+    TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "a PUBLISH that fits one packet is accepted");
+    TU_CHECK(wait_notifies(&c, before + 1, 10000), "and sent through that packet");
     UCHAR tb[128];
     UINT tl = 0, ml = 0;
     s = nxd_mqtt_client_message_get(&c.mqtt, tb, sizeof tb, &tl, in, sizeof in, &ml);
-    TU_CHECK(s == NXD_MQTT_SUCCESS && ml == sizeof in && tu_check_pattern(in, ml, 3), "delayed message intact");
+    TU_CHECK(s == NXD_MQTT_SUCCESS && ml == 1 && in[0] == 'x', "it came back (the failed ones were not queued)");
+    tu_sleep_ms(300);
+    TU_CHECK_EQ(c.notifies, before + 1, "nothing else arrived");
+    TU_CHECK_EQ(tx_pool.nx_packet_pool_available, 1, "no reserved packet kept");
+    before = c.notifies;
+    pthread_t releaser;
+    releaser_arg ra = {held, n, 300};
+    TU_REQUIRE(pthread_create(&releaser, NULL, release_later, &ra) == 0, "releaser thread");
+    t0 = tu_now_ms();
+    s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)out, sizeof out, 0, 1,
+                                5 * NX_IP_PERIODIC_RATE);
+    waited = tu_now_ms() - t0;
+    pthread_join(releaser, NULL);
+    TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "publish waits for packets within its timeout");
+    TU_CHECK(waited >= 250, "it waited for the release (%llu ms)", (unsigned long long)waited);
+    TU_CHECK(wait_notifies(&c, before + 1, 10000), "sent");
+    s = nxd_mqtt_client_message_get(&c.mqtt, tb, sizeof tb, &tl, in, sizeof in, &ml);
+    TU_CHECK(s == NXD_MQTT_SUCCESS && ml == sizeof in && tu_check_pattern(in, ml, 3), "message intact");
 
     tu_section("exhausted receive pool: receiving waits, nothing is lost");
     n = 0;

@@ -11,6 +11,13 @@
 #endif
 #endif
 
+/* NetX port: the application's ThreadX and NetX Duo headers, included here as the original
+   header includes them (ULONG, NX_IP, NX_PACKET_POOL, NXD_ADDRESS, NX_* values are theirs). */
+#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
+#include "tx_api.h"
+#include "nx_api.h"
+#endif
+
 /* ThreadX scalar types. With ThreadX headers included (tx_port.h) theirs are used. Otherwise
    they are defined here exactly as ThreadX's Linux port defines them: ULONG is unsigned int on
    x86_64 and unsigned long elsewhere (32 bits on Cortex-M). */

@@ -61,6 +61,12 @@ pub unsafe extern "C" fn _nxde_mqtt_client_create(
     {
         return NX_PTR_ERROR;
     }
+    // The NetX port also checks that the IP instance was created (NX_IP_ID), as the original.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    // SAFETY: ip_ptr is non-NULL and points to the application's NX_IP (caller's contract).
+    if !unsafe { crate::port::netx::ip_created(ip_ptr.cast()) } {
+        return NX_PTR_ERROR;
+    }
     // SAFETY: same arguments, forwarded unchanged; the caller's contract is the core's.
     unsafe {
         _nxd_mqtt_client_create(

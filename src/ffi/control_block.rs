@@ -29,6 +29,11 @@ pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
 pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize =
     core::mem::size_of::<super::core::Slot>().div_ceil(core::mem::size_of::<usize>());
 
+/// Machine words of port state on the NetX port: the block's own address and the number of
+/// the client's entry in the library's client table.
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
+
 /// Connect notify: `(client, status, context)`. Called with the result of every CONNACK
 /// (`NXD_MQTT_SUCCESS`, `NXD_MQTT_SERVER_MESSAGE_FAILURE`, 0x10081..0x10085) in blocking and
 /// non-blocking connects, with `NXD_MQTT_CONNECT_FAILURE` when a non-blocking connect fails

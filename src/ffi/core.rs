@@ -608,16 +608,26 @@ pub unsafe fn publish(
     };
     // SAFETY: contract of this function.
     let (topic, payload) = unsafe { (bytes(topic, topic_length), bytes(message, message_length)) };
-    let mut g = shared.lock();
-    match Core::publish(
-        &*shared,
-        &mut g,
-        topic,
-        payload,
-        qos,
-        retain != 0,
-        wait_ticks(wait),
-    ) {
+    let publish = |g: &mut _| {
+        Core::publish(
+            &*shared,
+            g,
+            topic,
+            payload,
+            qos,
+            retain != 0,
+            wait_ticks(wait),
+        )
+    };
+    // NetX: the PUBLISH's pool packets are reserved first, as the original allocates them.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    let result = match shared.publish_reserved(topic, payload, qos, wait, publish) {
+        Ok(r) => r,
+        Err(e) => return status::reserve_error(e),
+    };
+    #[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
+    let result = publish(&mut shared.lock());
+    match result {
         Ok(_) => status::OK,
         Err(e) => status::command_error(Command::Publish, e),
     }

@@ -62,6 +62,17 @@ pub fn command_error(cmd: Command, e: CommandError) -> UINT {
     }
 }
 
+/// NetX port: the pool packets of a PUBLISH could not be reserved (as in the original: no
+/// packet at all → `NXD_MQTT_PACKET_POOL_FAILURE`; the chain for the topic, packet id or
+/// payload could not be completed → `NXD_MQTT_INTERNAL_ERROR`).
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub fn reserve_error(e: crate::port::netx::ReserveError) -> UINT {
+    match e {
+        crate::port::netx::ReserveError::First => NXD_MQTT_PACKET_POOL_FAILURE,
+        crate::port::netx::ReserveError::Later => NXD_MQTT_INTERNAL_ERROR,
+    }
+}
+
 /// A `message_get` without a message.
 pub fn get_error(e: GetError) -> UINT {
     match e {

@@ -808,6 +808,7 @@ UINT _nx_tcp_socket_send(NX_TCP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG
     int fd = socket_ptr->nx_standin_fd;
     uint64_t deadline = wait_option == NX_NO_WAIT ? mono_ms() + 1000 : deadline_for(wait_option);
     UINT status = NX_SUCCESS;
+    ULONG sent = 0;
     for (NX_PACKET *w = packet_ptr; w && status == NX_SUCCESS; w = w->nx_packet_next) {
         const UCHAR *p = w->nx_packet_prepend_ptr;
         size_t left = (size_t)(w->nx_packet_append_ptr - w->nx_packet_prepend_ptr);
@@ -816,6 +817,7 @@ UINT _nx_tcp_socket_send(NX_TCP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG
             if (n > 0) {
                 p += n;
                 left -= (size_t)n;
+                sent += (ULONG)n;
                 continue;
             }
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
@@ -832,8 +834,19 @@ UINT _nx_tcp_socket_send(NX_TCP_SOCKET *socket_ptr, NX_PACKET *packet_ptr, ULONG
         }
     }
     pthread_mutex_unlock(&socket_ptr->nx_standin_send_lock);
-    if (status == NX_SUCCESS)
+    if (status == NX_SUCCESS) {
         _nx_packet_release(packet_ptr);
+        return status;
+    }
+    /* As NetX: the bytes that went out before the failure are trimmed from the packet that is
+       handed back (its length says what is left). */
+    packet_ptr->nx_packet_length -= sent;
+    for (NX_PACKET *w = packet_ptr; w && sent; w = w->nx_packet_next) {
+        ULONG in_buffer = (ULONG)(w->nx_packet_append_ptr - w->nx_packet_prepend_ptr);
+        ULONG k = sent < in_buffer ? sent : in_buffer;
+        w->nx_packet_prepend_ptr += k;
+        sent -= k;
+    }
     return status;
 }
 

@@ -2,7 +2,9 @@
  * glue.h). Every call goes through the public API names, mapped by the application's headers
  * and configuration (error-checking front ends unless TX_DISABLE_ERROR_CHECKING /
  * NX_DISABLE_ERROR_CHECKING are defined). Only the members named in NetX Duo's documentation
- * are touched. */
+ * are touched; the packet builder sets the chain members of packets it owns the way
+ * nx_packet_data_append does, and links reserved packets through nx_packet_queue_next (unused
+ * while a packet is allocated and not queued by NetX). */
 #include "glue.h"
 
 #include <string.h>
@@ -150,24 +152,127 @@ ULONG nxd_mqtt_netx_events_wait(TX_EVENT_FLAGS_GROUP *group, ULONG flags, UINT c
 
 /* ---- NetX packets -------------------------------------------------------------------------- */
 
-UINT nxd_mqtt_netx_packet_allocate(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, NX_PACKET **packet,
-                                   ULONG wait_option)
+/* TCP/IP headroom of an outbound packet for the socket's address family (IPv6 until the
+   socket has connected over IPv4, as the original's packet allocation). */
+static ULONG headroom(NX_TCP_SOCKET *socket)
 {
-    ULONG type = NX_IPv6_TCP_PACKET;
     if (socket->nx_tcp_socket_connect_ip.nxd_ip_version == NX_IP_VERSION_V4)
-        type = NX_IPv4_TCP_PACKET;
-    return nx_packet_allocate(pool, packet, type, wait_option);
+        return NX_IPv4_TCP_PACKET;
+    return NX_IPv6_TCP_PACKET;
+}
+
+UINT nxd_mqtt_netx_packet_reserve(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, UINT first,
+                                  NX_PACKET **spares, ULONG wait_option, ULONG *room)
+{
+    NX_PACKET *packet = NX_NULL;
+    ULONG offset = 0;
+    UINT status;
+#ifdef NX_DISABLE_PACKET_CHAIN
+    first = 1; /* every buffer is a packet of its own */
+#endif
+    if (first)
+        offset = headroom(socket);
+    *room = 0;
+    status = nx_packet_allocate(pool, &packet, offset, wait_option);
+    if (status != NX_SUCCESS)
+        return status;
+    *room = (ULONG)(packet->nx_packet_data_end - packet->nx_packet_append_ptr);
+    packet->nx_packet_queue_next = *spares;
+    *spares = packet;
+    return NX_SUCCESS;
+}
+
+VOID nxd_mqtt_netx_spares_join(NX_PACKET **spares, NX_PACKET *list)
+{
+    NX_PACKET *last = list;
+    if (list == NX_NULL)
+        return;
+    while (last->nx_packet_queue_next != NX_NULL)
+        last = last->nx_packet_queue_next;
+    last->nx_packet_queue_next = *spares;
+    *spares = list;
+}
+
+ULONG nxd_mqtt_netx_spares_release(NX_PACKET **spares, ULONG count)
+{
+    ULONG released = 0;
+    while (*spares != NX_NULL && released < count) {
+        NX_PACKET *packet = *spares;
+        *spares = packet->nx_packet_queue_next;
+        packet->nx_packet_queue_next = NX_NULL;
+        nx_packet_release(packet);
+        released++;
+    }
+    return released;
+}
+
+/* One empty buffer whose data starts `offset` bytes into it: a spare if there is one, else a
+   packet from the pool (no wait). NULL when neither is available. */
+static NX_PACKET *buffer(NX_PACKET **spares, NX_PACKET_POOL *pool, ULONG offset, ULONG *used_spares)
+{
+    NX_PACKET *packet = *spares;
+    if (packet != NX_NULL) {
+        ULONG size = (ULONG)(packet->nx_packet_data_end - packet->nx_packet_data_start);
+        *spares = packet->nx_packet_queue_next;
+        packet->nx_packet_queue_next = NX_NULL;
+        if (offset > size)
+            offset = size;
+        packet->nx_packet_prepend_ptr = packet->nx_packet_data_start + offset;
+        packet->nx_packet_append_ptr = packet->nx_packet_prepend_ptr;
+        packet->nx_packet_length = 0;
+#ifndef NX_DISABLE_PACKET_CHAIN
+        packet->nx_packet_next = NX_NULL;
+        packet->nx_packet_last = NX_NULL;
+#endif
+        (*used_spares)++;
+        return packet;
+    }
+    if (nx_packet_allocate(pool, &packet, offset, NX_NO_WAIT) != NX_SUCCESS)
+        return NX_NULL;
+    return packet;
+}
+
+NX_PACKET *nxd_mqtt_netx_packet_build(NX_PACKET **spares, NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket,
+                                      const UCHAR *data, ULONG size, ULONG *used_spares)
+{
+    NX_PACKET *head, *last;
+    ULONG done = 0;
+    head = buffer(spares, pool, headroom(socket), used_spares);
+    if (head == NX_NULL)
+        return NX_NULL;
+    last = head;
+    for (;;) {
+        ULONG room = (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
+        ULONG n = size - done < room ? size - done : room;
+        memcpy(last->nx_packet_append_ptr, data + done, n);
+        last->nx_packet_append_ptr += n;
+        done += n;
+        if (done == size)
+            break;
+#ifdef NX_DISABLE_PACKET_CHAIN
+        break;
+#else
+        {
+            NX_PACKET *next = buffer(spares, pool, 0, used_spares);
+            if (next == NX_NULL)
+                break;
+            last->nx_packet_next = next;
+            head->nx_packet_last = next;
+            last = next;
+        }
+#endif
+    }
+    head->nx_packet_length = done;
+    if (done == 0) {
+        nx_packet_release(head);
+        return NX_NULL;
+    }
+    return head;
 }
 
 UINT nxd_mqtt_netx_packet_release(NX_PACKET *packet)
 {
     return nx_packet_release(packet);
-}
-
-UINT nxd_mqtt_netx_packet_append(NX_PACKET *packet, const VOID *data, ULONG size, NX_PACKET_POOL *pool,
-                                 ULONG wait_option)
-{
-    return nx_packet_data_append(packet, (VOID *)data, size, pool, wait_option);
 }
 
 UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer, ULONG size,
@@ -180,16 +285,6 @@ UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer,
 ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet)
 {
     return packet->nx_packet_length;
-}
-
-ULONG nxd_mqtt_netx_packet_room(NX_PACKET *packet)
-{
-    NX_PACKET *last = packet;
-#ifndef NX_DISABLE_PACKET_CHAIN
-    if (packet->nx_packet_last)
-        last = packet->nx_packet_last;
-#endif
-    return (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
 }
 
 /* ---- NetX IP instance ------------------------------------------------------------------------ */

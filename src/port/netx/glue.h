@@ -54,17 +54,28 @@ UINT nxd_mqtt_netx_events_clear(TX_EVENT_FLAGS_GROUP *group, ULONG flags);
 ULONG nxd_mqtt_netx_events_wait(TX_EVENT_FLAGS_GROUP *group, ULONG flags, UINT consume, ULONG wait_option);
 
 /* NetX packets */
-/* A packet with TCP/IP headroom for the socket's address family (IPv4 or IPv6). */
-UINT nxd_mqtt_netx_packet_allocate(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, NX_PACKET **packet,
-                                   ULONG wait_option);
+/* Reserves one pool packet for an outbound PUBLISH (the original builds it in pool packets
+   before sending): `first` allocates it with TCP/IP headroom for the socket's address family,
+   otherwise as a chain buffer (no headroom). Waits up to `wait_option`. On success the packet
+   is pushed on the list `*spares` (linked through nx_packet_queue_next) and `*room` says how
+   many bytes it holds. */
+UINT nxd_mqtt_netx_packet_reserve(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, UINT first,
+                                  NX_PACKET **spares, ULONG wait_option, ULONG *room);
+/* Moves every packet of the list `list` onto the list `*spares`. */
+VOID nxd_mqtt_netx_spares_join(NX_PACKET **spares, NX_PACKET *list);
+/* Releases up to `count` packets of the list `*spares`; returns how many. */
+ULONG nxd_mqtt_netx_spares_release(NX_PACKET **spares, ULONG count);
+/* One outbound packet holding a prefix of `data[0..size]` (a chain when one buffer is too
+   small): buffers come from the list `*spares` first (their number is added to
+   `*used_spares`), then from `pool` without waiting. The head has TCP/IP headroom for the
+   socket's address family. NULL when no buffer at all was available; otherwise the packet's
+   nx_packet_length says how many bytes it holds. */
+NX_PACKET *nxd_mqtt_netx_packet_build(NX_PACKET **spares, NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket,
+                                      const UCHAR *data, ULONG size, ULONG *used_spares);
 UINT nxd_mqtt_netx_packet_release(NX_PACKET *packet);
-UINT nxd_mqtt_netx_packet_append(NX_PACKET *packet, const VOID *data, ULONG size, NX_PACKET_POOL *pool,
-                                 ULONG wait_option);
 UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer, ULONG size,
                                   ULONG *copied);
 ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet);
-/* Bytes that still fit into the last buffer of the packet without chaining. */
-ULONG nxd_mqtt_netx_packet_room(NX_PACKET *packet);
 
 /* NetX IP instance: 1 if `ip` is a created IP instance (its id is NX_IP_ID). */
 UINT nxd_mqtt_netx_ip_created(NX_IP *ip);

@@ -38,10 +38,12 @@ pub use config::{
     INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, QUEUE_CAPACITY, RX_CAPACITY, STORE_CAPACITY,
     TX_CAPACITY,
 };
-pub use transport::NetxTransport;
+pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
 
 use super::{CreateError, CreateParams};
 use crate::client::{tick_reached, Client, Config, Hooks, Port, Tick, Waited};
+use crate::codec::{Packet, Publish, QoS};
+use crate::session::State;
 use sys::{
     NXD_MQTT_NETX_CONFIG, NX_IP, NX_PACKET_POOL, NX_TCP_SOCKET, TX_EVENT_FLAGS_GROUP, TX_MUTEX,
     TX_THREAD, ULONG,
@@ -235,6 +237,59 @@ impl<U, H> Shared<U, H> {
                 }
             }
         }
+    }
+}
+
+impl<U, H: Hooks<Core<U>>> Shared<U, H> {
+    /// Publish as the original does it on NetX: while connected, the pool packets the PUBLISH
+    /// needs are reserved first, in the calling thread without the client lock, each waiting
+    /// up to `wait` ticks (the publish timeout); then `publish` (the client's publish) runs
+    /// under the lock with the packets handed to the transport, which sends the PUBLISH
+    /// through them. If it fails they are released.
+    ///
+    /// `Err(ReserveError::First)`: no packet at all (the original's
+    /// `NXD_MQTT_PACKET_POOL_FAILURE`); `Err(ReserveError::Later)`: the chain could not be
+    /// completed (`NXD_MQTT_INTERNAL_ERROR`). Nothing is queued then. When not connected, or
+    /// when the PUBLISH cannot be built, nothing is reserved and `publish` reports it.
+    #[allow(clippy::unnecessary_cast)] // ULONG is u32 or c_ulong depending on the ThreadX port
+    pub fn publish_reserved<'s, R, E>(
+        &'s self,
+        topic: &[u8],
+        payload: &[u8],
+        qos: QoS,
+        wait: crate::ffi::types::ULONG,
+        publish: impl FnOnce(&mut Guard<'s, U, H>) -> Result<R, E>,
+    ) -> Result<Result<R, E>, ReserveError> {
+        let packet = Packet::Publish(Publish {
+            dup: false,
+            qos,
+            retain: false,
+            topic,
+            packet_id: (qos != QoS::AtMostOnce).then_some(1),
+            payload,
+        });
+        let need = {
+            let g = self.lock();
+            let c = g.borrow();
+            let connected = c.session().state() == State::Connected;
+            let n = packet.encoded_len().ok().filter(|n| *n <= TX_CAPACITY);
+            n.filter(|_| connected && self.socket_created)
+                .map(|n| (n, c.transport().pool()))
+        };
+        let reservation = match need {
+            // SAFETY: the client's pool and socket live as long as the client.
+            Some((n, pool)) => unsafe {
+                Reservation::take(pool, self.objects.socket(), n, wait as ULONG)?
+            },
+            None => Reservation::none(),
+        };
+        let mut g = self.lock();
+        let adopted = g.borrow().transport().adopt(reservation);
+        let result = publish(&mut g);
+        if result.is_err() {
+            g.borrow().transport().give_back(adopted);
+        }
+        Ok(result)
     }
 }
 

@@ -1,8 +1,13 @@
 //! The byte stream to the broker over a NetX Duo TCP socket.
 //!
-//! Outbound bytes go into packets allocated from the client's pool (the pool given to
+//! Outbound bytes go into packets from the client's pool (the pool given to
 //! `nxd_mqtt_client_create`) with TCP/IP headroom for the socket's address family; more bytes
-//! than one pool packet holds are chained by `nx_packet_data_append`. Inbound segments are the
+//! than one pool packet holds are chained. Packets reserved by a publish ([`Reservation`],
+//! taken in the calling thread with the publish timeout, as the original builds its PUBLISH in
+//! pool packets) are used first: a publish that succeeded has its packets. The reservation
+//! covers as many of the next bytes sent as the PUBLISH has; packets left over then are
+//! released. Bytes beyond the reservation (more TCP segments than the original's one chain)
+//! take packets from the pool without waiting. Inbound segments are the
 //! packets NetX queued on the socket (from the IP instance's pool); they are copied out and
 //! released as soon as they are consumed, so no packet is held by the client between calls
 //! except the one segment being read. Every NetX call here uses `NX_NO_WAIT`, except the
@@ -15,6 +20,7 @@
 //! most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter; NetX then ends the
 //! socket. Anything already handed to `send` (a DISCONNECT) goes out before the FIN.
 
+use core::cell::Cell;
 use core::ptr;
 
 use super::sys::{self, NX_PACKET, NX_PACKET_POOL, NX_TCP_SOCKET, ULONG};
@@ -49,6 +55,108 @@ pub struct NetxTransport {
     offset: ULONG,
     /// Wait option of the disconnect at close (see the module documentation).
     close_wait: ULONG,
+    /// Reserved pool packets (linked through `nx_packet_queue_next`), how many, and how many
+    /// more bytes sent they are reserved for. Cells: publish hands packets over through the
+    /// shared reference the client gives out (always under the client lock).
+    spares: Cell<*mut NX_PACKET>,
+    spare_count: Cell<usize>,
+    spare_bytes: Cell<usize>,
+}
+
+/// Pool packets reserved for one PUBLISH of `bytes` bytes, not yet handed to a transport.
+/// Dropping it releases them.
+pub struct Reservation {
+    list: *mut NX_PACKET,
+    count: usize,
+    bytes: usize,
+}
+
+/// What a transport took over from a [`Reservation`] (see [`NetxTransport::give_back`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Adopted {
+    count: usize,
+    bytes: usize,
+}
+
+/// Which allocation of a reservation failed: the original's publish reports the first
+/// (`NXD_MQTT_PACKET_POOL_FAILURE`) and the later ones, made while appending the topic, the
+/// packet id or the payload (`NXD_MQTT_INTERNAL_ERROR`), differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReserveError {
+    /// No packet at all within the wait.
+    First,
+    /// A packet after the first (the PUBLISH needs a chain).
+    Later,
+}
+
+impl Reservation {
+    /// Nothing reserved.
+    pub const fn none() -> Self {
+        Reservation {
+            list: ptr::null_mut(),
+            count: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Reserves the packets the original would allocate for an outbound packet of `bytes`
+    /// bytes on `socket`: one with TCP/IP headroom, then chain buffers until the bytes fit,
+    /// each allocation waiting up to `wait` ticks. On failure everything taken is released.
+    ///
+    /// # Safety
+    /// `pool` and `socket` are live NetX objects (the client's).
+    pub unsafe fn take(
+        pool: *mut NX_PACKET_POOL,
+        socket: *mut NX_TCP_SOCKET,
+        bytes: usize,
+        wait: ULONG,
+    ) -> Result<Self, ReserveError> {
+        let mut r = Reservation {
+            bytes,
+            ..Reservation::none()
+        };
+        let mut room_total = 0usize;
+        while room_total < bytes {
+            let mut room: ULONG = 0;
+            let first = r.count == 0;
+            // SAFETY: live pool and socket (contract); `r.list` is a list of packets we own.
+            let s = unsafe {
+                sys::nxd_mqtt_netx_packet_reserve(
+                    pool,
+                    socket,
+                    u32::from(first),
+                    &mut r.list,
+                    wait,
+                    &mut room,
+                )
+            };
+            if s != NX_SUCCESS {
+                return Err(if first {
+                    ReserveError::First
+                } else {
+                    ReserveError::Later
+                });
+            }
+            r.count += 1;
+            if room == 0 && !first {
+                break; // a pool of empty buffers: nothing more to gain
+            }
+            room_total += room as usize;
+        }
+        Ok(r)
+    }
+
+    /// Packets reserved.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        // SAFETY: the list holds packets we own and nobody else references.
+        unsafe { sys::nxd_mqtt_netx_spares_release(&mut self.list, ULONG::MAX) };
+    }
 }
 
 // SAFETY: the raw pointers name NetX objects owned by this client (socket) or by the
@@ -72,6 +180,66 @@ impl NetxTransport {
             pending: ptr::null_mut(),
             offset: 0,
             close_wait,
+            spares: Cell::new(ptr::null_mut()),
+            spare_count: Cell::new(0),
+            spare_bytes: Cell::new(0),
+        }
+    }
+
+    /// Takes over the packets of `r` for the next bytes sent (see the module documentation).
+    pub fn adopt(&self, mut r: Reservation) -> Adopted {
+        let list = core::mem::replace(&mut r.list, ptr::null_mut());
+        let mut spares = self.spares.get();
+        // SAFETY: both lists hold packets we own; joining moves them.
+        unsafe { sys::nxd_mqtt_netx_spares_join(&mut spares, list) };
+        self.spares.set(spares);
+        self.spare_count.set(self.spare_count.get() + r.count);
+        self.spare_bytes.set(self.spare_bytes.get() + r.bytes);
+        Adopted {
+            count: r.count,
+            bytes: r.bytes,
+        }
+    }
+
+    /// Undoes [`NetxTransport::adopt`] after the publish failed: releases that many reserved
+    /// packets (as many as are left) and forgets the bytes they were reserved for.
+    pub fn give_back(&self, a: Adopted) {
+        self.spare_bytes
+            .set(self.spare_bytes.get().saturating_sub(a.bytes));
+        self.release_spares(a.count);
+        if self.spare_bytes.get() == 0 {
+            self.release_spares(usize::MAX);
+        }
+    }
+
+    /// The pool outbound packets come from.
+    pub(super) fn pool(&self) -> *mut NX_PACKET_POOL {
+        self.pool
+    }
+
+    /// Reserved packets held now.
+    pub fn spare_count(&self) -> usize {
+        self.spare_count.get()
+    }
+
+    /// Releases up to `n` reserved packets.
+    fn release_spares(&self, n: usize) {
+        let mut spares = self.spares.get();
+        let n = ULONG::try_from(n).unwrap_or(ULONG::MAX);
+        // SAFETY: the list holds packets we own.
+        let released = unsafe { sys::nxd_mqtt_netx_spares_release(&mut spares, n) };
+        self.spares.set(spares);
+        self.spare_count
+            .set(self.spare_count.get().saturating_sub(released as usize));
+    }
+
+    /// `n` bytes went out: the reservation covers fewer; the rest of it is released once it
+    /// covers nothing.
+    fn sent(&self, n: usize) {
+        let left = self.spare_bytes.get().saturating_sub(n);
+        self.spare_bytes.set(left);
+        if left == 0 && self.spare_count.get() > 0 {
+            self.release_spares(usize::MAX);
         }
     }
 
@@ -90,41 +258,33 @@ impl NetxTransport {
         unsafe { sys::nxd_mqtt_netx_tcp_state(self.socket) }
     }
 
-    /// Builds one outbound packet holding a prefix of `bytes`; returns it and the count.
+    /// Builds one outbound packet holding a prefix of `bytes` (reserved packets first, then
+    /// the pool without waiting); returns it and the count.
     fn build(&self, bytes: &[u8]) -> Option<(*mut NX_PACKET, usize)> {
-        let mut packet: *mut NX_PACKET = ptr::null_mut();
-        // SAFETY: pool and socket are live NetX objects; `packet` is a valid out pointer.
-        let s = unsafe {
-            sys::nxd_mqtt_netx_packet_allocate(self.pool, self.socket, &mut packet, NX_NO_WAIT)
+        let size = ULONG::try_from(bytes.len()).unwrap_or(ULONG::MAX);
+        let mut spares = self.spares.get();
+        let mut used: ULONG = 0;
+        // SAFETY: pool and socket are live NetX objects; `bytes[..size]` is readable; the
+        // spare list holds packets we own (those used move into the new packet).
+        let packet = unsafe {
+            sys::nxd_mqtt_netx_packet_build(
+                &mut spares,
+                self.pool,
+                self.socket,
+                bytes.as_ptr(),
+                size,
+                &mut used,
+            )
         };
-        if s != NX_SUCCESS || packet.is_null() {
+        self.spares.set(spares);
+        self.spare_count
+            .set(self.spare_count.get().saturating_sub(used as usize));
+        if packet.is_null() {
             return None;
         }
-        // All of `bytes` (chained over several pool packets if needed); when the pool cannot
-        // provide the chain now, as much as the first packet holds.
         // SAFETY: `packet` is ours.
-        let room = unsafe { sys::nxd_mqtt_netx_packet_room(packet) } as usize;
-        for n in [bytes.len(), bytes.len().min(room)] {
-            if n == 0 {
-                continue;
-            }
-            // SAFETY: `bytes[..n]` is readable; append copies it (all or nothing).
-            let s = unsafe {
-                sys::nxd_mqtt_netx_packet_append(
-                    packet,
-                    bytes.as_ptr().cast(),
-                    n as ULONG,
-                    self.pool,
-                    NX_NO_WAIT,
-                )
-            };
-            if s == NX_SUCCESS {
-                return Some((packet, n));
-            }
-        }
-        // SAFETY: `packet` is ours and unsent.
-        unsafe { sys::nxd_mqtt_netx_packet_release(packet) };
-        None
+        let n = unsafe { sys::nxd_mqtt_netx_packet_length(packet) } as usize;
+        Some((packet, n.min(bytes.len())))
     }
 }
 
@@ -192,12 +352,19 @@ impl Transport for NetxTransport {
         // SAFETY: connected socket; the packet is ours. NetX owns it on success only.
         let s = unsafe { sys::nxd_mqtt_netx_tcp_send(self.socket, packet, NX_NO_WAIT) };
         if s == NX_SUCCESS {
+            self.sent(n);
             return Ok(n);
         }
+        // A failed send may have sent a prefix (NetX trims what went out from the packet it
+        // hands back when the window closes or the pool runs out midway).
         // SAFETY: the send failed, so the packet is still ours.
+        let left = unsafe { sys::nxd_mqtt_netx_packet_length(packet) } as usize;
+        let sent = n.saturating_sub(left);
+        // SAFETY: as above; released once.
         unsafe { sys::nxd_mqtt_netx_packet_release(packet) };
+        self.sent(sent);
         match s {
-            NX_WINDOW_OVERFLOW | NX_TX_QUEUE_DEPTH | NX_NO_PACKET | NX_WAIT_ABORTED => Ok(0),
+            NX_WINDOW_OVERFLOW | NX_TX_QUEUE_DEPTH | NX_NO_PACKET | NX_WAIT_ABORTED => Ok(sent),
             NX_NOT_CONNECTED => Err(TransportError::Closed),
             _ => Err(TransportError::Failed),
         }
@@ -258,6 +425,8 @@ impl Transport for NetxTransport {
 
     fn close(&mut self) {
         self.drop_pending();
+        self.spare_bytes.set(0);
+        self.release_spares(usize::MAX);
         if !self.usable || !self.bound {
             return;
         }
@@ -274,5 +443,6 @@ impl Transport for NetxTransport {
 impl Drop for NetxTransport {
     fn drop(&mut self) {
         self.drop_pending();
+        self.release_spares(usize::MAX);
     }
 }
