@@ -4,8 +4,9 @@
 //! many packets in one call), skipping oversize packets without losing the next one.
 
 use nxd_mqtt::codec::{
-    decode_inbound, decode_packet, encode_chunk, fuzz_check_decode, Connect, DecodeError, Frame,
-    FrameReader, Packet, Publish, QoS, SubscribeTopic, Topics, Will,
+    decode_inbound, decode_packet, encode_chunk, encode_parts, fuzz_check_decode, parts_len,
+    Connect, DecodeError, EncodeError, Frame, FrameReader, Packet, Publish, QoS, SubscribeTopic,
+    Topics, Will,
 };
 
 /// xorshift64*: small, deterministic, good enough for test data.
@@ -320,6 +321,116 @@ fn encode_chunk_concatenates_to_encode() {
             Ok(0)
         );
     });
+}
+
+/// The first byte, body parts and field mask of a packet a client sends, laid out as the
+/// session does (CONNECT, PUBLISH, SUBSCRIBE/UNSUBSCRIBE with one filter); `None` for others.
+fn client_parts<'a>(p: &Packet<'a>, scratch: &'a mut [u8; 13]) -> Option<(u8, Vec<&'a [u8]>, u32)> {
+    let [fixed, rest] = scratch.split_at_mut(10).into();
+    Some(match p {
+        Packet::Connect(c) => {
+            let mut flags = u8::from(c.clean_session) << 1;
+            let mut parts: Vec<&[u8]> = vec![&[], c.client_id];
+            let mut fields = 0b10;
+            if let Some(w) = c.will {
+                flags |= 0x04 | ((w.qos as u8) << 3) | (u8::from(w.retain) << 5);
+                fields |= 0b1100;
+                parts.extend([w.topic, w.message]);
+            }
+            if let Some(u) = c.username {
+                flags |= 0x80;
+                fields |= 1 << parts.len();
+                parts.push(u);
+                if let Some(pw) = c.password {
+                    flags |= 0x40;
+                    fields |= 1 << parts.len();
+                    parts.push(pw);
+                }
+            }
+            let [hi, lo] = c.keep_alive.to_be_bytes();
+            fixed.copy_from_slice(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags, hi, lo]);
+            parts[0] = fixed;
+            (0x10, parts, fields)
+        }
+        Packet::Publish(x) => {
+            let header = 0x30 | (u8::from(x.dup) << 3) | ((x.qos as u8) << 1) | u8::from(x.retain);
+            let id: &[u8] = match x.packet_id {
+                Some(id) => {
+                    rest[..2].copy_from_slice(&id.to_be_bytes());
+                    &rest[..2]
+                }
+                None => &[],
+            };
+            (header, vec![x.topic, id, x.payload], 0b001)
+        }
+        Packet::Subscribe { packet_id, topics } | Packet::Unsubscribe { packet_id, topics } => {
+            let list: Vec<_> = topics.iter().collect();
+            if list.len() != 1 {
+                return None;
+            }
+            let subscribe = matches!(p, Packet::Subscribe { .. });
+            rest.copy_from_slice(&[0, 0, list[0].qos as u8]);
+            rest[..2].copy_from_slice(&packet_id.to_be_bytes());
+            let (id, qos) = rest.split_at(2);
+            let mut parts = vec![id, list[0].filter];
+            if subscribe {
+                parts.push(qos);
+            }
+            (if subscribe { 0x82 } else { 0xA2 }, parts, 0b010)
+        }
+        _ => return None,
+    })
+}
+
+#[test]
+fn encode_parts_matches_encode_for_client_packets() {
+    let mut checked = [0usize; 4];
+    for_random_packets(0x5EED_0005, 14_000, 3_000, |_, p, bytes| {
+        let mut scratch = [0u8; 13];
+        let Some((header, parts, fields)) = client_parts(&p, &mut scratch) else {
+            return;
+        };
+        checked[match p {
+            Packet::Connect(_) => 0,
+            Packet::Publish(_) => 1,
+            Packet::Subscribe { .. } => 2,
+            _ => 3,
+        }] += 1;
+        assert_eq!(parts_len(&parts, fields), Ok(bytes.len()), "{p:?}");
+        let mut buf = vec![0xEE; bytes.len() + 3];
+        assert_eq!(
+            encode_parts(header, &parts, fields, &mut buf),
+            Ok(bytes.len())
+        );
+        assert_eq!(&buf[..bytes.len()], bytes, "{p:?}");
+        assert_eq!(
+            &buf[bytes.len()..],
+            [0xEE; 3],
+            "nothing written past the packet"
+        );
+        // A buffer one byte short: refused, nothing written.
+        let mut short = vec![0xEE; bytes.len() - 1];
+        assert_eq!(
+            encode_parts(header, &parts, fields, &mut short),
+            Err(EncodeError::BufferTooSmall {
+                required: bytes.len()
+            })
+        );
+        assert!(short.iter().all(|&b| b == 0xEE));
+    });
+    assert!(checked.iter().all(|&n| n > 100), "{checked:?}");
+    // Field limits: 65,535 bytes are fine, one more is refused; raw parts have no limit.
+    let big = vec![b'a'; 65_536];
+    assert_eq!(parts_len(&[&big[..65_535]], 1), Ok(1 + 3 + 2 + 65_535));
+    assert_eq!(
+        parts_len(&[&[], &big], 0b10),
+        Err(EncodeError::FieldTooLong)
+    );
+    assert_eq!(
+        encode_parts(0x30, &[&big], 1, &mut [0; 8]),
+        Err(EncodeError::FieldTooLong)
+    );
+    assert_eq!(parts_len(&[&big, &[]], 0b10), Ok(1 + 3 + 65_536 + 2));
 }
 
 #[test]

@@ -47,7 +47,8 @@ use core::ops::Deref;
 
 use crate::codec::{PacketType, QoS};
 use crate::session::{
-    CloseReason, ConnackError, ConnectOptions, Event, GetError, MessageInfo, Session, State,
+    CloseReason, ConnackError, ConnectOptions, Event, GetError, MessageInfo, Request, Session,
+    State,
 };
 pub use crate::session::{Config, Error as SessionError, Tick};
 
@@ -533,9 +534,13 @@ where
         retain: bool,
         timeout: Option<Tick>,
     ) -> Result<Option<u16>, CommandError> {
-        Self::command(port, guard, timeout, |c, now| {
-            c.session.publish(now, topic, payload, qos, retain)
-        })
+        let r = Request::Publish {
+            topic,
+            payload,
+            qos,
+            retain,
+        };
+        Self::command(port, guard, timeout, &r)
     }
 
     /// Queues a SUBSCRIBE with one filter (waits for room without limit while connected).
@@ -545,9 +550,8 @@ where
         filter: &[u8],
         qos: QoS,
     ) -> Result<u16, CommandError> {
-        Self::command(port, guard, None, |c, now| {
-            c.session.subscribe(now, filter, qos)
-        })
+        Self::command(port, guard, None, &Request::Subscribe { filter, qos })
+            .map(|id| id.unwrap_or(0))
     }
 
     /// Queues an UNSUBSCRIBE with one filter (waits for room without limit while connected).
@@ -556,22 +560,18 @@ where
         guard: &mut P::Guard<'_>,
         filter: &[u8],
     ) -> Result<u16, CommandError> {
-        Self::command(port, guard, None, |c, now| {
-            c.session.unsubscribe(now, filter)
-        })
+        Self::command(port, guard, None, &Request::Unsubscribe { filter }).map(|id| id.unwrap_or(0))
     }
 
-    /// Runs a session command; on "no room" flushes, lets the MQTT thread work and retries
-    /// until `timeout` ticks have passed.
-    fn command<P, R>(
+    /// Runs a session request (publish, subscribe, unsubscribe); on "no room" flushes, lets
+    /// the MQTT thread work and retries until `timeout` ticks (`None`: no limit) have passed.
+    /// Returns the packet id (`None` for a QoS 0 PUBLISH).
+    pub fn command<P: Port<Core = Self>>(
         port: &P,
         guard: &mut P::Guard<'_>,
         timeout: Option<Tick>,
-        mut f: impl FnMut(&mut Self, Tick) -> Result<R, SessionError>,
-    ) -> Result<R, CommandError>
-    where
-        P: Port<Core = Self>,
-    {
+        request: &Request<'_>,
+    ) -> Result<Option<u16>, CommandError> {
         let start = port.now();
         let deadline = timeout.map(|t| start.wrapping_add(t));
         loop {
@@ -579,7 +579,7 @@ where
                 let mut c = guard.borrow_mut();
                 let now = port.now();
                 port.hooks().before_command(&mut c);
-                let result = f(&mut c, now);
+                let result = c.session.request(now, request);
                 match result {
                     Ok(r) => {
                         c.flush_from_api();

@@ -266,7 +266,7 @@ pub use decode::{
     decode_inbound, decode_packet, decode_remaining_length, is_valid_mqtt_string,
     is_valid_topic_filter, is_valid_topic_name, packet_type, TopicIter,
 };
-pub use encode::{encode_chunk, encode_remaining_length};
+pub use encode::{encode_chunk, encode_parts, encode_remaining_length, parts_len};
 #[doc(hidden)]
 pub use fuzz_check::fuzz_check_decode;
 pub use reader::{Frame, FrameReader};

@@ -26,7 +26,7 @@ use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG,
 use crate::client::{Config, Endpoint, Hooks, IpAddr, Notice, Port, Tick};
 use crate::codec::{QoS, Will};
 use crate::port::{self, active};
-use crate::session::{ConnectOptions, State};
+use crate::session::{ConnectOptions, Request, State};
 
 /// The client type of the active port with the C layer's data.
 pub type Core = active::Core<FfiState>;
@@ -582,6 +582,88 @@ unsafe fn bytes<'a>(ptr: *const CHAR, len: UINT) -> &'a [u8] {
     unsafe { RawBytes::new(ptr.cast(), len).get() }
 }
 
+/// What [`command`] queues besides the topic.
+enum Op {
+    Publish {
+        message: *mut CHAR,
+        message_length: UINT,
+        retain: UINT,
+        wait: ULONG,
+    },
+    Subscribe,
+    Unsubscribe,
+}
+
+/// The shared core of publish, subscribe and unsubscribe (checks in the original's order:
+/// QoS, topic, client).
+///
+/// # Safety
+/// `block` is a control block; topic and message are valid for their lengths.
+#[inline(never)]
+unsafe fn command(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+    qos: UINT,
+    op: Op,
+) -> UINT {
+    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+        return status::INVALID_ARGUMENT;
+    };
+    if topic.is_null() || topic_length == 0 {
+        return status::INVALID_ARGUMENT;
+    }
+    let (not_created, cmd) = match op {
+        Op::Publish { .. } => (status::NOT_CREATED_PUBLISH, Command::Publish),
+        _ => (status::NOT_CREATED_LOCK, Command::SubUnsub),
+    };
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return not_created;
+    };
+    // SAFETY: contract of this function.
+    let topic = unsafe { bytes(topic, topic_length) };
+    let (request, timeout, reserve) = match op {
+        Op::Publish {
+            message,
+            message_length,
+            retain,
+            wait,
+        } => {
+            // SAFETY: contract of this function.
+            let payload = unsafe { bytes(message, message_length) };
+            let request = Request::Publish {
+                topic,
+                payload,
+                qos,
+                retain: retain != 0,
+            };
+            (request, wait_ticks(wait), Some((payload, wait)))
+        }
+        Op::Subscribe => (Request::Subscribe { filter: topic, qos }, None, None),
+        Op::Unsubscribe => (Request::Unsubscribe { filter: topic }, None, None),
+    };
+    let run = |g: &mut _| Core::command(&*shared, g, timeout, &request);
+    // NetX: the PUBLISH's pool packets are reserved first, as the original allocates them.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    let result = match reserve {
+        Some((payload, wait)) => match shared.publish_reserved(topic, payload, qos, wait, run) {
+            Ok(r) => r,
+            Err(e) => return status::reserve_error(e),
+        },
+        None => run(&mut shared.lock()),
+    };
+    #[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
+    let result = {
+        let _ = reserve;
+        run(&mut shared.lock())
+    };
+    match result {
+        Ok(_) => status::OK,
+        Err(e) => status::command_error(cmd, e),
+    }
+}
+
 /// Core of publish.
 ///
 /// # Safety
@@ -596,41 +678,14 @@ pub unsafe fn publish(
     qos: UINT,
     wait: ULONG,
 ) -> UINT {
-    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
-        return status::INVALID_ARGUMENT;
-    };
-    if topic.is_null() || topic_length == 0 {
-        return status::INVALID_ARGUMENT;
-    }
-    // SAFETY: contract of this function.
-    let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_PUBLISH;
+    let op = Op::Publish {
+        message,
+        message_length,
+        retain,
+        wait,
     };
     // SAFETY: contract of this function.
-    let (topic, payload) = unsafe { (bytes(topic, topic_length), bytes(message, message_length)) };
-    let publish = |g: &mut _| {
-        Core::publish(
-            &*shared,
-            g,
-            topic,
-            payload,
-            qos,
-            retain != 0,
-            wait_ticks(wait),
-        )
-    };
-    // NetX: the PUBLISH's pool packets are reserved first, as the original allocates them.
-    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-    let result = match shared.publish_reserved(topic, payload, qos, wait, publish) {
-        Ok(r) => r,
-        Err(e) => return status::reserve_error(e),
-    };
-    #[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
-    let result = publish(&mut shared.lock());
-    match result {
-        Ok(_) => status::OK,
-        Err(e) => status::command_error(Command::Publish, e),
-    }
+    unsafe { command(block, topic, topic_length, qos, op) }
 }
 
 /// Core of subscribe.
@@ -643,23 +698,8 @@ pub unsafe fn subscribe(
     topic_length: UINT,
     qos: UINT,
 ) -> UINT {
-    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
-        return status::INVALID_ARGUMENT;
-    };
-    if topic.is_null() || topic_length == 0 {
-        return status::INVALID_ARGUMENT;
-    }
     // SAFETY: contract of this function.
-    let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_LOCK;
-    };
-    // SAFETY: contract of this function.
-    let filter = unsafe { bytes(topic, topic_length) };
-    let mut g = shared.lock();
-    match Core::subscribe(&*shared, &mut g, filter, qos) {
-        Ok(_) => status::OK,
-        Err(e) => status::command_error(Command::SubUnsub, e),
-    }
+    unsafe { command(block, topic, topic_length, qos, Op::Subscribe) }
 }
 
 /// Core of unsubscribe.
@@ -671,20 +711,8 @@ pub unsafe fn unsubscribe(
     topic: *mut CHAR,
     topic_length: UINT,
 ) -> UINT {
-    if topic.is_null() || topic_length == 0 {
-        return status::INVALID_ARGUMENT;
-    }
     // SAFETY: contract of this function.
-    let Some(shared) = (unsafe { client_of(block) }) else {
-        return status::NOT_CREATED_LOCK;
-    };
-    // SAFETY: contract of this function.
-    let filter = unsafe { bytes(topic, topic_length) };
-    let mut g = shared.lock();
-    match Core::unsubscribe(&*shared, &mut g, filter) {
-        Ok(_) => status::OK,
-        Err(e) => status::command_error(Command::SubUnsub, e),
-    }
+    unsafe { command(block, topic, topic_length, 0, Op::Unsubscribe) }
 }
 
 /// Core of disconnect.

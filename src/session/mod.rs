@@ -76,8 +76,8 @@ mod fuzz_check;
 mod store;
 
 use crate::codec::{
-    decode_inbound, decode_remaining_length, Connect, DecodeError, EncodeError, Frame, FrameReader,
-    Packet, PacketType, Publish, QoS, SubscribeTopic, Topics, Will,
+    decode_inbound, decode_remaining_length, encode_parts, parts_len, DecodeError, EncodeError,
+    Frame, FrameReader, Packet, PacketType, QoS, Will,
 };
 use bufs::{Bytes, Events};
 #[doc(hidden)]
@@ -141,6 +141,34 @@ pub struct ConnectOptions<'a> {
     pub password: Option<&'a [u8]>,
     /// Will message.
     pub will: Option<Will<'a>>,
+}
+
+/// An outbound request with one topic (see [`Session::request`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Request<'a> {
+    /// PUBLISH (QoS 1/2 keep a copy for resend).
+    Publish {
+        /// Topic name.
+        topic: &'a [u8],
+        /// Payload.
+        payload: &'a [u8],
+        /// QoS.
+        qos: QoS,
+        /// Retain flag.
+        retain: bool,
+    },
+    /// SUBSCRIBE with one filter.
+    Subscribe {
+        /// Topic filter.
+        filter: &'a [u8],
+        /// Requested QoS.
+        qos: QoS,
+    },
+    /// UNSUBSCRIBE with one filter.
+    Unsubscribe {
+        /// Topic filter.
+        filter: &'a [u8],
+    },
 }
 
 /// Why a command was refused. Mapped to NX codes in one place (`ffi`).
@@ -377,10 +405,17 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         self.send_small(&[header, 2, hi, lo]);
     }
 
-    /// Encodes `packet` into the transmit queue (size checked by the caller).
-    fn send_packet(&mut self, packet: &Packet<'_>, n: usize) -> Result<(), Error> {
+    /// Encodes the packet `header` + `parts` into the transmit queue (size `n` checked by the
+    /// caller).
+    fn send_parts(
+        &mut self,
+        header: u8,
+        parts: &[&[u8]],
+        fields: u32,
+        n: usize,
+    ) -> Result<(), Error> {
         let dst = self.tx.append(n).ok_or(Error::TransmitFull)?;
-        if let Err(e) = packet.encode(dst) {
+        if let Err(e) = encode_parts(header, parts, fields, dst) {
             self.tx.unappend(n);
             return Err(encode_error(e));
         }
@@ -399,11 +434,11 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Common checks of publish/subscribe/unsubscribe: returns the encoded size.
     /// `kind`: the record the command needs (0: none; PUB1/PUB2 also store the bytes).
-    fn check_command(&self, packet: &Packet<'_>, kind: Kind) -> Result<usize, Error> {
+    fn check_command(&self, parts: &[&[u8]], fields: u32, kind: Kind) -> Result<usize, Error> {
         if self.state != State::Connected || self.halted {
             return Err(Error::NotConnected);
         }
-        let n = packet.encoded_len().map_err(encode_error)?;
+        let n = parts_len(parts, fields).map_err(encode_error)?;
         let stored = kind == PUB1 || kind == PUB2;
         if n > TX || (stored && n > STORE) {
             return Err(Error::TooLarge);
@@ -417,37 +452,55 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         Ok(n)
     }
 
-    /// Queues SUBSCRIBE / UNSUBSCRIBE with one filter and records it.
-    fn sub_unsub(&mut self, filter: &[u8], qos: Option<QoS>) -> Result<u16, Error> {
-        if filter.is_empty() {
+    /// Queues PUBLISH / SUBSCRIBE / UNSUBSCRIBE and records what awaits an acknowledgement.
+    fn request(&mut self, r: &Request<'_>) -> Result<Option<u16>, Error> {
+        let (topic, qos, kind, header) = match *r {
+            Request::Publish {
+                topic, qos, retain, ..
+            } => (
+                topic,
+                qos,
+                qos as Kind,
+                0x30 | ((qos as u8) << 1) | u8::from(retain),
+            ),
+            Request::Subscribe { filter, qos } => (filter, qos, SUB, 0x82),
+            Request::Unsubscribe { filter } => (filter, QoS::AtMostOnce, UNSUB, 0xA2),
+        };
+        if topic.is_empty() {
             return Err(Error::InvalidParameter);
         }
-        let id = self.free_id();
-        let list = [SubscribeTopic {
-            filter,
-            qos: qos.unwrap_or(QoS::AtMostOnce),
-        }];
-        let topics = Topics::List(&list);
-        let (packet, kind) = match qos {
-            Some(_) => (
-                Packet::Subscribe {
-                    packet_id: id,
-                    topics,
-                },
-                SUB,
-            ),
-            None => (
-                Packet::Unsubscribe {
-                    packet_id: id,
-                    topics,
-                },
-                UNSUB,
-            ),
+        let id = if kind != 0 {
+            Some(self.free_id())
+        } else {
+            None
         };
-        let n = self.check_command(&packet, kind)?;
-        self.send_packet(&packet, n)?;
-        self.store.push(kind, id, &[]);
-        self.next_id = next_id_after(id);
+        let id_bytes = id.unwrap_or(0).to_be_bytes();
+        let id_part: &[u8] = match id {
+            Some(_) => &id_bytes,
+            None => &[],
+        };
+        let qos_byte = [qos as u8];
+        // Publish: topic (field), id, payload; subscribe: id, filter (field), QoS byte.
+        let (parts, fields) = match *r {
+            Request::Publish { payload, .. } => ([topic, id_part, payload], 0b001),
+            Request::Subscribe { .. } => ([id_part, topic, &qos_byte], 0b010),
+            Request::Unsubscribe { .. } => ([id_part, topic, &[]], 0b010),
+        };
+        let n = self.check_command(&parts, fields, kind)?;
+        self.send_parts(header, &parts, fields, n)?;
+        if let Some(id) = id {
+            let stored = kind == PUB1 || kind == PUB2;
+            let data = self.tx.data();
+            let copy = match stored {
+                true => data.get(data.len() - n..).unwrap_or_default(),
+                false => &[],
+            };
+            self.store.push(kind, id, copy);
+            if stored {
+                self.store.mark_last_dup();
+            }
+            self.next_id = next_id_after(id);
+        }
         Ok(id)
     }
 
@@ -725,15 +778,38 @@ impl<
         }
         let keep_alive =
             u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
-        let packet = Packet::Connect(Connect {
-            keep_alive,
-            clean_session: options.clean_session,
-            client_id: options.client_id,
-            will: options.will,
-            username: options.username,
-            password: options.password,
-        });
-        let n = packet.encoded_len().map_err(encode_error)?;
+        // Fixed part, client id, will topic and message, user name, password; absent optional
+        // fields are empty and not length-prefixed.
+        let mut flags = u8::from(options.clean_session) << 1;
+        let mut fields = 0b10;
+        let (mut will_topic, mut will_message): (&[u8], &[u8]) = (&[], &[]);
+        if let Some(w) = options.will {
+            flags |= 0x04 | ((w.qos as u8) << 3) | (u8::from(w.retain) << 5);
+            fields |= 0b1100;
+            (will_topic, will_message) = (w.topic, w.message);
+        }
+        let (mut user, mut pass): (&[u8], &[u8]) = (&[], &[]);
+        if let Some(u) = options.username {
+            flags |= 0x80;
+            fields |= 0b1_0000;
+            user = u;
+            if let Some(p) = options.password {
+                flags |= 0x40;
+                fields |= 0b10_0000;
+                pass = p;
+            }
+        }
+        let [ka_hi, ka_lo] = keep_alive.to_be_bytes();
+        let fixed = [0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka_hi, ka_lo];
+        let parts = [
+            &fixed,
+            options.client_id,
+            will_topic,
+            will_message,
+            user,
+            pass,
+        ];
+        let n = parts_len(&parts, fields).map_err(encode_error)?;
         if n > TX {
             return Err(Error::TooLarge);
         }
@@ -747,7 +823,7 @@ impl<
             .keep_alive_secs
             .saturating_mul(c.config.ticks_per_second))
         .min(i32::MAX as u32);
-        c.send_packet(&packet, n)?;
+        c.send_parts(0x10, &parts, fields, n)?;
         self.reader.reset();
         self.parked = false;
         c.state = State::Connecting;
@@ -770,43 +846,35 @@ impl<
         qos: QoS,
         retain: bool,
     ) -> Result<Option<u16>, Error> {
-        let c = &mut self.core;
-        if topic.is_empty() {
-            return Err(Error::InvalidParameter);
-        }
-        c.now = now;
-        let kind = qos as Kind;
-        let id = if kind != 0 { Some(c.free_id()) } else { None };
-        let packet = Packet::Publish(Publish {
-            dup: false,
-            qos,
-            retain,
-            topic,
-            packet_id: id,
-            payload,
-        });
-        let n = c.check_command(&packet, kind)?;
-        c.send_packet(&packet, n)?;
-        if let Some(id) = id {
-            let data = c.tx.data();
-            let copy = data.get(data.len() - n..).unwrap_or_default();
-            c.store.push(kind, id, copy);
-            c.store.mark_last_dup();
-            c.next_id = next_id_after(id);
-        }
-        Ok(id)
+        self.request(
+            now,
+            &Request::Publish {
+                topic,
+                payload,
+                qos,
+                retain,
+            },
+        )
     }
 
     /// Queues a SUBSCRIBE with one filter; returns its packet id.
     pub fn subscribe(&mut self, now: Tick, filter: &[u8], qos: QoS) -> Result<u16, Error> {
-        self.core.now = now;
-        self.core.sub_unsub(filter, Some(qos))
+        self.request(now, &Request::Subscribe { filter, qos })
+            .map(|id| id.unwrap_or(0))
     }
 
     /// Queues an UNSUBSCRIBE with one filter; returns its packet id.
     pub fn unsubscribe(&mut self, now: Tick, filter: &[u8]) -> Result<u16, Error> {
+        self.request(now, &Request::Unsubscribe { filter })
+            .map(|id| id.unwrap_or(0))
+    }
+
+    /// Queues a PUBLISH, SUBSCRIBE or UNSUBSCRIBE (what [`Session::publish`],
+    /// [`Session::subscribe`] and [`Session::unsubscribe`] do); returns the packet id
+    /// (`None` for a QoS 0 PUBLISH).
+    pub fn request(&mut self, now: Tick, r: &Request<'_>) -> Result<Option<u16>, Error> {
         self.core.now = now;
-        self.core.sub_unsub(filter, None)
+        self.core.request(r)
     }
 
     /// Queues DISCONNECT when Connected or Connecting (otherwise does nothing). The client
