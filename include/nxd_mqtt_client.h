@@ -175,7 +175,7 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * reports its own value in `nxd_mqtt_client_opaque_words`). A compile-time assertion keeps
  * it equal to the real size for default builds.
  */
-#define NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS 4269
+#define NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS 4267
 #endif
 
 /**

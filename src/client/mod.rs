@@ -296,6 +296,10 @@ const MAX_ROUNDS: usize = 64;
 
 /// One MQTT client: a session, its transport, the connect attempt and the I/O staging
 /// buffers (`IO` bytes each way). `U` is the C layer's data, kept under the same lock.
+///
+/// Layout (`repr(C)`): the session, whose buffers are large, comes last, so that the small
+/// fields stay within short load/store offsets (on Thumb-2 below 4 KiB).
+#[repr(C)]
 pub struct Client<
     T,
     U,
@@ -306,28 +310,26 @@ pub struct Client<
     const INFLIGHT: usize,
     const IO: usize,
 > {
-    session: Session<RX, QUEUE, STORE, TX, INFLIGHT>,
+    /// The C layer's data.
+    pub user: U,
     transport: T,
-    link: Link,
     attempt: Option<Attempt>,
-    /// Bytes taken from the session but not yet accepted by the transport.
-    out: [u8; IO],
     out_pos: usize,
     out_len: usize,
-    /// Bytes received but not yet accepted by the session (back-pressure).
-    inp: [u8; IO],
     in_pos: usize,
     in_len: usize,
-    /// An event taken from the session that still has to be handled.
-    stash: Option<Event>,
+    link: Link,
     /// A send from an API thread failed; the MQTT thread ends the connection.
     io_failed: bool,
     /// The last step stopped at the round limit.
     busy: bool,
     /// An orderly teardown waits for its last step (after the callback).
     teardown_pending: bool,
-    /// The C layer's data.
-    pub user: U,
+    /// Bytes taken from the session but not yet accepted by the transport.
+    out: [u8; IO],
+    /// Bytes received but not yet accepted by the session (back-pressure).
+    inp: [u8; IO],
+    session: Session<RX, QUEUE, STORE, TX, INFLIGHT>,
 }
 
 impl<
@@ -357,7 +359,6 @@ where
             inp: [0; IO],
             in_pos: 0,
             in_len: 0,
-            stash: None,
             io_failed: false,
             busy: false,
             teardown_pending: false,
@@ -693,7 +694,7 @@ where
     pub fn step(&mut self, now: Tick) -> Option<Notice> {
         self.busy = false;
         for _ in 0..MAX_ROUNDS {
-            if let Some(ev) = self.stash.take().or_else(|| self.session.poll_event()) {
+            if let Some(ev) = self.session.poll_event() {
                 if let Some(n) = self.on_event(now, ev) {
                     return Some(n);
                 }
@@ -729,8 +730,7 @@ where
                 Ok(true) => continue,
                 Ok(false) => {}
             }
-            if let Some(ev) = self.session.poll_event() {
-                self.stash = Some(ev);
+            if self.session.has_event() {
                 continue;
             }
             if self.flush().is_err() {
@@ -915,7 +915,6 @@ where
         self.out_len = 0;
         self.in_pos = 0;
         self.in_len = 0;
-        self.stash = None;
         self.io_failed = false;
     }
 }

@@ -269,4 +269,4 @@ pub use decode::{
 pub use encode::{encode_chunk, encode_parts, encode_remaining_length, parts_len};
 #[doc(hidden)]
 pub use fuzz_check::fuzz_check_decode;
-pub use reader::{Frame, FrameReader};
+pub use reader::{Frame, FrameReader, ReaderState};

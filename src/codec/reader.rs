@@ -1,6 +1,6 @@
 //! The incremental frame reader.
 //!
-//! The logic lives in the non-generic [`State::step`] working on a `&mut [u8]`, so each
+//! The logic lives in the non-generic `ReaderState::step` working on a `&mut [u8]`, so each
 //! `FrameReader<N>` adds only a few instructions of glue per buffer size.
 
 use super::decode::decode_remaining_length;
@@ -24,9 +24,11 @@ pub enum Frame<'a> {
     },
 }
 
-/// Reader state apart from the buffer.
+/// A frame reader's state apart from its buffer: [`FrameReader`] for an owner that keeps the
+/// buffer elsewhere (e.g. after its small fields, so that they stay close together). Every call
+/// must get the same buffer; the capacity is `min(buffer length, limit)`.
 #[derive(Debug, Clone, Copy)]
-struct State {
+pub struct ReaderState {
     /// Maximum frame size requested by the owner (the capacity is `min(N, limit)`).
     limit: usize,
     /// Bytes of the current frame stored in the buffer (at most the capacity).
@@ -45,9 +47,10 @@ struct State {
     done: bool,
 }
 
-impl State {
-    const fn new(limit: usize) -> State {
-        State {
+impl ReaderState {
+    /// A reader accepting packets of at most `min(buffer length, limit)` bytes in total.
+    pub const fn new(limit: usize) -> ReaderState {
+        ReaderState {
             limit,
             len: 0,
             hdr: [0; 5],
@@ -60,7 +63,7 @@ impl State {
     }
 
     fn clear(&mut self) {
-        *self = State::new(self.limit);
+        *self = ReaderState::new(self.limit);
     }
 
     /// Copies as much of `bytes` as fits the capacity after the stored part of the frame.
@@ -110,7 +113,27 @@ impl State {
         Ok(self.done)
     }
 
-    fn buffered(&self) -> usize {
+    /// See [`FrameReader::next_frame`] (`buf`: the reader's buffer).
+    pub fn next_frame<'b>(
+        &mut self,
+        buf: &'b mut [u8],
+        input: &mut &[u8],
+    ) -> Result<Option<Frame<'b>>, DecodeError> {
+        let step = self.step(buf, input);
+        if step.is_err() {
+            // The stream cannot be trusted any more; start clean if the caller goes on.
+            self.clear();
+        }
+        Ok(if step? { self.current(buf) } else { None })
+    }
+
+    /// See [`FrameReader::reset`].
+    pub fn reset(&mut self) {
+        self.clear();
+    }
+
+    /// See [`FrameReader::buffered`].
+    pub fn buffered(&self) -> usize {
         if self.done {
             0
         } else if self.total == 0 {
@@ -120,8 +143,8 @@ impl State {
         }
     }
 
-    /// The frame completed by the last step, while it is still held.
-    fn frame<'b>(&self, buf: &'b [u8]) -> Option<Frame<'b>> {
+    /// See [`FrameReader::current`] (`buf`: the reader's buffer).
+    pub fn current<'b>(&self, buf: &'b [u8]) -> Option<Frame<'b>> {
         if !self.done {
             return None;
         }
@@ -148,7 +171,7 @@ impl State {
 #[derive(Debug)]
 pub struct FrameReader<const N: usize> {
     buf: [u8; N],
-    state: State,
+    state: ReaderState,
 }
 
 impl<const N: usize> FrameReader<N> {
@@ -156,7 +179,7 @@ impl<const N: usize> FrameReader<N> {
     pub const fn new(limit: usize) -> Self {
         FrameReader {
             buf: [0; N],
-            state: State::new(limit),
+            state: ReaderState::new(limit),
         }
     }
 
@@ -172,23 +195,14 @@ impl<const N: usize> FrameReader<N> {
         &'s mut self,
         input: &mut &[u8],
     ) -> Result<Option<Frame<'s>>, DecodeError> {
-        let step = self.state.step(&mut self.buf, input);
-        if step.is_err() {
-            // The stream cannot be trusted any more; start clean if the caller goes on.
-            self.state.clear();
-        }
-        Ok(if step? {
-            self.state.frame(&self.buf)
-        } else {
-            None
-        })
+        self.state.next_frame(&mut self.buf, input)
     }
 
     /// The frame the last `next_frame` call returned, while it is still held (until the next
     /// `next_frame` or `reset`); `None` when there is none. Lets a caller that could not
     /// handle a frame yet (back-pressure) come back to it without re-reading input.
     pub fn current(&self) -> Option<Frame<'_>> {
-        self.state.frame(&self.buf)
+        self.state.current(&self.buf)
     }
 
     /// Forgets any partial frame (new connection).

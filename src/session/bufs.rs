@@ -7,23 +7,44 @@
 
 use super::Event;
 
-/// A FIFO of bytes over `[u8; N]`, content always contiguous.
-#[derive(Debug)]
-pub(crate) struct Bytes<const N: usize> {
-    buf: [u8; N],
-    span: Span,
-}
-
-/// Where the content lies; the logic is not generic so each `Bytes<N>` adds only glue.
+/// A FIFO of bytes, content always contiguous, over a buffer the owner keeps elsewhere and
+/// passes to every call (always the same one). The owner puts the buffers after its small
+/// fields, so that those stay within short load/store offsets of each other.
 #[derive(Debug, Clone, Copy)]
-struct Span {
+pub(crate) struct Bytes {
     head: usize,
     end: usize,
 }
 
-impl Span {
-    fn append<'b>(&mut self, buf: &'b mut [u8], n: usize) -> Option<&'b mut [u8]> {
-        if buf.len() - (self.end - self.head) < n {
+impl Bytes {
+    /// An empty queue.
+    pub(crate) const fn new() -> Self {
+        Bytes { head: 0, end: 0 }
+    }
+
+    /// Bytes held.
+    pub(crate) fn len(&self) -> usize {
+        self.end - self.head
+    }
+
+    /// Bytes that can still be appended to a buffer of `cap` bytes.
+    pub(crate) fn free(&self, cap: usize) -> usize {
+        cap - self.len()
+    }
+
+    /// Drops everything.
+    pub(crate) fn clear(&mut self) {
+        *self = Bytes::new();
+    }
+
+    /// The content of `buf`, oldest byte first.
+    pub(crate) fn data<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+        buf.get(self.head..self.end).unwrap_or_default()
+    }
+
+    /// Appends `n` bytes and returns them for writing; `None` (nothing changed) without room.
+    pub(crate) fn append<'b>(&mut self, buf: &'b mut [u8], n: usize) -> Option<&'b mut [u8]> {
+        if buf.len() - self.len() < n {
             return None;
         }
         if buf.len() - self.end < n {
@@ -36,53 +57,9 @@ impl Span {
         buf.get_mut(start..self.end)
     }
 
-    fn consume(&mut self, n: usize) {
-        self.head = (self.head + n).min(self.end);
-        if self.head == self.end {
-            *self = Span { head: 0, end: 0 };
-        }
-    }
-}
-
-impl<const N: usize> Bytes<N> {
-    /// An empty queue.
-    pub(crate) const fn new() -> Self {
-        Bytes {
-            buf: [0; N],
-            span: Span { head: 0, end: 0 },
-        }
-    }
-
-    /// Bytes held.
-    pub(crate) fn len(&self) -> usize {
-        self.span.end - self.span.head
-    }
-
-    /// Bytes that can still be appended.
-    pub(crate) fn free(&self) -> usize {
-        N - self.len()
-    }
-
-    /// Drops everything.
-    pub(crate) fn clear(&mut self) {
-        self.span = Span { head: 0, end: 0 };
-    }
-
-    /// The content, oldest byte first.
-    pub(crate) fn data(&self) -> &[u8] {
-        self.buf
-            .get(self.span.head..self.span.end)
-            .unwrap_or_default()
-    }
-
-    /// Appends `n` bytes and returns them for writing; `None` (nothing changed) without room.
-    pub(crate) fn append(&mut self, n: usize) -> Option<&mut [u8]> {
-        self.span.append(&mut self.buf, n)
-    }
-
     /// Appends a copy of `bytes`; false (nothing changed) without room.
-    pub(crate) fn push(&mut self, bytes: &[u8]) -> bool {
-        match self.append(bytes.len()) {
+    pub(crate) fn push(&mut self, buf: &mut [u8], bytes: &[u8]) -> bool {
+        match self.append(buf, bytes.len()) {
             Some(dst) => {
                 dst.copy_from_slice(bytes);
                 true
@@ -93,12 +70,15 @@ impl<const N: usize> Bytes<N> {
 
     /// Takes back the last `n` appended bytes (an encode that failed after `append`).
     pub(crate) fn unappend(&mut self, n: usize) {
-        self.span.end = self.span.end.saturating_sub(n).max(self.span.head);
+        self.end = self.end.saturating_sub(n).max(self.head);
     }
 
     /// Removes `n` bytes from the front.
     pub(crate) fn consume(&mut self, n: usize) {
-        self.span.consume(n);
+        self.head = (self.head + n).min(self.end);
+        if self.head == self.end {
+            self.clear();
+        }
     }
 }
 

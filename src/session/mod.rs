@@ -77,7 +77,7 @@ mod store;
 
 use crate::codec::{
     decode_inbound, decode_remaining_length, encode_parts, parts_len, DecodeError, EncodeError,
-    Frame, FrameReader, Packet, PacketType, QoS, Will,
+    Frame, Packet, PacketType, QoS, ReaderState, Will,
 };
 use bufs::{Bytes, Events};
 #[doc(hidden)]
@@ -282,7 +282,11 @@ pub struct MessageInfo {
 }
 
 /// The client session. See the module documentation for the capacities.
+///
+/// Layout (`repr(C)`): the small fields first, the buffers last, so that the fields the code
+/// touches all the time stay within short load/store offsets (on Thumb-2 below 4 KiB).
 #[derive(Debug)]
+#[repr(C)]
 pub struct Session<
     const RX: usize,
     const QUEUE: usize,
@@ -290,37 +294,35 @@ pub struct Session<
     const TX: usize,
     const INFLIGHT: usize,
 > {
-    reader: FrameReader<RX>,
+    reader: ReaderState,
     /// A complete PUBLISH frame is held in `reader` until the receive queue has room for it.
     parked: bool,
     /// First byte of the frame being read.
     header: u8,
     core: Core<QUEUE, STORE, TX, INFLIGHT>,
+    /// The frame reader's buffer.
+    rx: [u8; RX],
 }
 
 /// Everything but the frame reader, so a frame borrowed from the reader can be handled.
 #[derive(Debug)]
+#[repr(C)]
 struct Core<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize> {
     config: Config,
     state: State,
     /// Last `now` seen (for deadlines refreshed where no `now` is passed).
     now: Tick,
-    tx: Bytes<TX>,
-    /// Receive queue: whole PUBLISH frames as received, oldest first.
-    queue: Bytes<QUEUE>,
+    /// Transmit queue (over `tx_buf`).
+    tx: Bytes,
+    /// Receive queue (over `queue_buf`): whole PUBLISH frames as received, oldest first.
+    queue: Bytes,
     queued: usize,
-    /// The head message was refused once by a too-small `message_get`.
-    strike: bool,
-    store: Store<STORE, INFLIGHT>,
+    /// In-flight records (stored bytes in `arena`).
+    store: Store<INFLIGHT>,
     events: Events,
     /// A close request not yet reported (always reported after the queued events).
     close: Option<CloseReason>,
-    /// No more input or commands until `connection_closed` (close requested or DISCONNECT queued).
-    halted: bool,
-    clean: bool,
-    next_id: u16,
     /// Resend after CONNACK in progress: index of the next store record to resend.
-    resending: bool,
     resend: usize,
     /// Keep-alive K in ticks (0: off).
     keepalive: u32,
@@ -328,8 +330,19 @@ struct Core<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLI
     deadline: Tick,
     /// Next periodic keep-alive check.
     timer: Tick,
-    ping: bool,
     ping_sent: Tick,
+    next_id: u16,
+    /// The head message was refused once by a too-small `message_get`.
+    strike: bool,
+    /// No more input or commands until `connection_closed` (close requested or DISCONNECT queued).
+    halted: bool,
+    clean: bool,
+    /// Resend in progress (see `resend`).
+    resending: bool,
+    ping: bool,
+    tx_buf: [u8; TX],
+    queue_buf: [u8; QUEUE],
+    arena: [u8; STORE],
 }
 
 /// Signed distance from `b` to `a` (positive: `a` after `b`) on the wrapping clock.
@@ -383,7 +396,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Input can be taken now: connection open, room for one reply and one event.
     fn can_take(&self) -> bool {
-        self.state != State::Idle && !self.halted && self.tx.free() >= 4 && self.events.free() >= 1
+        self.state != State::Idle
+            && !self.halted
+            && self.tx.free(TX) >= 4
+            && self.events.free() >= 1
     }
 
     /// Every queued transmission pushes the keep-alive deadline.
@@ -393,7 +409,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Queues a 2- or 4-byte control packet; false without room.
     fn send_small(&mut self, bytes: &[u8]) -> bool {
-        let ok = self.tx.push(bytes);
+        let ok = self.tx.push(&mut self.tx_buf, bytes);
         if ok {
             self.sent();
         }
@@ -414,7 +430,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         fields: u32,
         n: usize,
     ) -> Result<(), Error> {
-        let dst = self.tx.append(n).ok_or(Error::TransmitFull)?;
+        let dst = self
+            .tx
+            .append(&mut self.tx_buf, n)
+            .ok_or(Error::TransmitFull)?;
         if let Err(e) = encode_parts(header, parts, fields, dst) {
             self.tx.unappend(n);
             return Err(encode_error(e));
@@ -443,10 +462,12 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         if n > TX || (stored && n > STORE) {
             return Err(Error::TooLarge);
         }
-        if kind != 0 && (self.store.len() >= self.cap() || (stored && self.store.free() < n)) {
+        if kind != 0
+            && (self.store.len() >= self.cap() || (stored && STORE - self.store.used() < n))
+        {
             return Err(Error::InflightFull);
         }
-        if self.resending || self.tx.free() < n {
+        if self.resending || self.tx.free(TX) < n {
             return Err(Error::TransmitFull);
         }
         Ok(n)
@@ -490,14 +511,14 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         self.send_parts(header, &parts, fields, n)?;
         if let Some(id) = id {
             let stored = kind == PUB1 || kind == PUB2;
-            let data = self.tx.data();
+            let data = self.tx.data(&self.tx_buf);
             let copy = match stored {
                 true => data.get(data.len() - n..).unwrap_or_default(),
                 false => &[],
             };
-            self.store.push(kind, id, copy);
+            self.store.push(&mut self.arena, kind, id, copy);
             if stored {
-                self.store.mark_last_dup();
+                self.store.mark_last_dup(&mut self.arena);
             }
             self.next_id = next_id_after(id);
         }
@@ -530,7 +551,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Removes store record `i`, keeping the resend cursor on the same next record.
     fn remove(&mut self, i: usize) {
-        self.store.remove(i);
+        self.store.remove(&mut self.arena, i);
         if i < self.resend {
             self.resend -= 1;
         }
@@ -558,11 +579,11 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             let [hi, lo] = r.id.to_be_bytes();
             let pubrel = [0x62, 2, hi, lo];
             let bytes = match r.kind {
-                PUB1 | PUB2 => self.store.bytes(self.resend),
+                PUB1 | PUB2 => self.store.bytes(&self.arena, self.resend),
                 PUBREL => &pubrel,
                 _ => &[],
             };
-            if !self.tx.push(bytes) {
+            if !self.tx.push(&mut self.tx_buf, bytes) {
                 break;
             }
             if !bytes.is_empty() {
@@ -613,9 +634,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         let duplicate = qos == 2 && self.store.find(IN_QOS2, id).is_some();
         if !duplicate {
             if qos == 2 && self.store.len() < self.cap() {
-                self.store.push(IN_QOS2, id, &[]);
+                self.store.push(&mut self.arena, IN_QOS2, id, &[]);
             }
-            let slot = frame.and_then(|f| Some((f, self.queue.append(f.len())?)));
+            let slot =
+                frame.and_then(|f| Some((f, self.queue.append(&mut self.queue_buf, f.len())?)));
             match slot {
                 Some((f, dst)) => {
                     dst.copy_from_slice(f);
@@ -664,7 +686,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                     .find(PUB2, id)
                     .or_else(|| self.store.find(PUBREL, id));
                 if let Some(i) = known {
-                    self.store.strip(i, PUBREL);
+                    self.store.strip(&mut self.arena, i, PUBREL);
                     self.send_ack(0x62, id);
                 }
             }
@@ -705,7 +727,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Removes the head message of the receive queue.
     fn pop_message(&mut self) {
-        let n = frame_len(self.queue.data());
+        let n = frame_len(self.queue.data(&self.queue_buf));
         self.queue.consume(n);
         self.queued = self.queued.saturating_sub(1);
         if self.queued == 0 {
@@ -726,7 +748,7 @@ impl<
     /// A new Idle session.
     pub fn new(config: Config) -> Self {
         Session {
-            reader: FrameReader::new(RX),
+            reader: ReaderState::new(RX),
             parked: false,
             header: 0,
             core: Core {
@@ -750,7 +772,11 @@ impl<
                 timer: 0,
                 ping: false,
                 ping_sent: 0,
+                tx_buf: [0; TX],
+                queue_buf: [0; QUEUE],
+                arena: [0; STORE],
             },
+            rx: [0; RX],
         }
     }
 
@@ -907,7 +933,7 @@ impl<
         let mut i = 0;
         while let Some(r) = c.store.get(i) {
             if r.kind == SUB || r.kind == UNSUB {
-                c.store.remove(i);
+                c.store.remove(&mut c.arena, i);
             } else {
                 i += 1;
             }
@@ -939,12 +965,12 @@ impl<
         let mut rest = input;
         while self.core.can_take() {
             if self.parked {
-                let Some(frame) = self.reader.current() else {
+                let Some(frame) = self.reader.current(&self.rx) else {
                     self.parked = false;
                     continue;
                 };
                 if let Frame::Packet(b) = frame {
-                    if b.len() > self.core.queue.free() {
+                    if b.len() > self.core.queue.free(QUEUE) {
                         break;
                     }
                 }
@@ -957,14 +983,14 @@ impl<
                     self.header = b;
                 }
             }
-            match self.reader.next_frame(&mut rest) {
+            match self.reader.next_frame(&mut self.rx, &mut rest) {
                 Err(e) => self.core.protocol_error(e),
                 Ok(Some(frame)) => {
                     let wait = match frame {
                         Frame::Packet(b) => {
                             self.core.state == State::Connected
                                 && b.len() <= QUEUE
-                                && b.len() > self.core.queue.free()
+                                && b.len() > self.core.queue.free(QUEUE)
                                 && matches!(decode_inbound(b), Ok(Packet::Publish(_)))
                         }
                         Frame::Oversize { .. } => false,
@@ -1025,7 +1051,7 @@ impl<
         let mut n = 0;
         loop {
             c.refill();
-            let data = c.tx.data();
+            let data = c.tx.data(&c.tx_buf);
             let k = data.len().min(buf.len() - n);
             match (buf.get_mut(n..n + k), data.get(..k)) {
                 (Some(d), Some(s)) if k > 0 => d.copy_from_slice(s),
@@ -1042,6 +1068,11 @@ impl<
         self.core.tx.len()
     }
 
+    /// True when [`Session::poll_event`] has an event.
+    pub fn has_event(&self) -> bool {
+        self.core.events.free() < bufs::EVENTS || self.core.close.is_some()
+    }
+
     /// Next event for the client, oldest first. A `CloseRequested` always comes last.
     pub fn poll_event(&mut self) -> Option<Event> {
         let c = &mut self.core;
@@ -1055,8 +1086,8 @@ impl<
     /// false when Idle and after a close request or `disconnect`. While true, `handle_bytes`
     /// makes progress.
     pub fn wants_input(&self) -> bool {
-        let blocked = match (self.parked, self.reader.current()) {
-            (true, Some(Frame::Packet(b))) => b.len() > self.core.queue.free(),
+        let blocked = match (self.parked, self.reader.current(&self.rx)) {
+            (true, Some(Frame::Packet(b))) => b.len() > self.core.queue.free(QUEUE),
             _ => false,
         };
         self.core.can_take() && !blocked
@@ -1070,7 +1101,7 @@ impl<
     ) -> Result<MessageInfo, GetError> {
         let c = &mut self.core;
         loop {
-            let data = c.queue.data();
+            let data = c.queue.data(&c.queue_buf);
             let frame = data.get(..frame_len(data)).unwrap_or_default();
             let p = match decode_inbound(frame) {
                 Ok(Packet::Publish(p)) => p,
@@ -1142,7 +1173,7 @@ impl<
     /// Inbound bytes held by the frame reader (a partial frame, or a PUBLISH parked by
     /// back-pressure).
     pub fn buffered(&self) -> usize {
-        match (self.parked, self.reader.current()) {
+        match (self.parked, self.reader.current(&self.rx)) {
             (true, Some(Frame::Packet(b))) => b.len(),
             _ => self.reader.buffered(),
         }

@@ -30,16 +30,16 @@ pub(crate) struct Record {
     pub(crate) kind: Kind,
 }
 
-/// Records (at most `N`) and an arena of `S` bytes.
+/// Records (at most `N`); the arena of stored bytes is kept by the owner (after its small
+/// fields) and passed to the calls that need it (always the same one).
 #[derive(Debug)]
-pub(crate) struct Store<const S: usize, const N: usize> {
+pub(crate) struct Store<const N: usize> {
     recs: [Record; N],
     count: usize,
-    arena: [u8; S],
     used: usize,
 }
 
-impl<const S: usize, const N: usize> Store<S, N> {
+impl<const N: usize> Store<N> {
     /// An empty store.
     pub(crate) const fn new() -> Self {
         Store {
@@ -49,7 +49,6 @@ impl<const S: usize, const N: usize> Store<S, N> {
                 kind: 0,
             }; N],
             count: 0,
-            arena: [0; S],
             used: 0,
         }
     }
@@ -64,11 +63,6 @@ impl<const S: usize, const N: usize> Store<S, N> {
         self.used
     }
 
-    /// Arena bytes free.
-    pub(crate) fn free(&self) -> usize {
-        S - self.used
-    }
-
     /// Drops everything.
     pub(crate) fn clear(&mut self) {
         self.count = 0;
@@ -77,7 +71,7 @@ impl<const S: usize, const N: usize> Store<S, N> {
 
     /// Record `i`.
     pub(crate) fn get(&self, i: usize) -> Option<Record> {
-        self.recs.get(..self.count)?.get(i).copied()
+        self.live().get(i).copied()
     }
 
     /// Index of the first record of `kind` with `id`.
@@ -112,17 +106,17 @@ impl<const S: usize, const N: usize> Store<S, N> {
     }
 
     /// The stored bytes of record `i`.
-    pub(crate) fn bytes(&self, i: usize) -> &[u8] {
+    pub(crate) fn bytes<'a>(&self, arena: &'a [u8], i: usize) -> &'a [u8] {
         let off = self.offset(i);
         let len = self.get(i).map_or(0, |r| r.len);
-        self.arena.get(off..off + len).unwrap_or_default()
+        arena.get(off..off + len).unwrap_or_default()
     }
 
     /// Appends a record with a copy of `bytes`; false (nothing changed) without room.
-    pub(crate) fn push(&mut self, kind: Kind, id: u16, bytes: &[u8]) -> bool {
+    pub(crate) fn push(&mut self, arena: &mut [u8], kind: Kind, id: u16, bytes: &[u8]) -> bool {
         let (Some(rec), Some(dst)) = (
             self.recs.get_mut(self.count),
-            self.arena.get_mut(self.used..self.used + bytes.len()),
+            arena.get_mut(self.used..self.used + bytes.len()),
         ) else {
             return false;
         };
@@ -138,22 +132,22 @@ impl<const S: usize, const N: usize> Store<S, N> {
     }
 
     /// Sets the first stored byte of the last record (the DUP bit of a PUBLISH copy).
-    pub(crate) fn mark_last_dup(&mut self) {
+    pub(crate) fn mark_last_dup(&mut self, arena: &mut [u8]) {
         let len = self
             .count
             .checked_sub(1)
             .and_then(|i| self.get(i))
             .map_or(0, |r| r.len);
-        if let Some(b) = self.arena.get_mut(self.used - len) {
+        if let Some(b) = arena.get_mut(self.used - len) {
             *b |= 0x08;
         }
     }
 
     /// Turns record `i` into a bare record of `kind`, releasing its bytes.
-    pub(crate) fn strip(&mut self, i: usize, kind: Kind) {
+    pub(crate) fn strip(&mut self, arena: &mut [u8], i: usize, kind: Kind) {
         let off = self.offset(i);
         if let Some(r) = self.recs.get_mut(..self.count).and_then(|l| l.get_mut(i)) {
-            self.arena.copy_within(off + r.len..self.used, off);
+            arena.copy_within(off + r.len..self.used, off);
             self.used -= r.len;
             r.len = 0;
             r.kind = kind;
@@ -161,9 +155,9 @@ impl<const S: usize, const N: usize> Store<S, N> {
     }
 
     /// Removes record `i`.
-    pub(crate) fn remove(&mut self, i: usize) {
+    pub(crate) fn remove(&mut self, arena: &mut [u8], i: usize) {
         if i < self.count {
-            self.strip(i, 0);
+            self.strip(arena, i, 0);
             self.recs.copy_within(i + 1..self.count, i);
             self.count -= 1;
         }

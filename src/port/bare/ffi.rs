@@ -100,7 +100,7 @@ impl NXD_MQTT_TRANSPORT_STRUCT {
 /// reports its own value in `nxd_mqtt_client_opaque_words`). A compile-time assertion keeps
 /// it equal to the real size for default builds.
 #[cfg(feature = "bare")]
-pub const NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS: usize = 4269;
+pub const NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS: usize = 4267;
 
 /// True when no capacity was changed at build time.
 #[cfg(all(feature = "bare", not(feature = "posix")))]

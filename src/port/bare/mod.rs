@@ -60,10 +60,12 @@ pub type Core<U> = Client<
 >;
 
 /// The client with its callbacks and clock (lives inside the control block's [`Slot`]).
+/// `repr(C)`: the large client last, the clock close to the start of the block.
+#[repr(C)]
 pub struct Shared<U, H> {
-    core: RefCell<Core<U>>,
-    hooks: H,
     clock: Cell<Option<Clock>>,
+    hooks: H,
+    core: RefCell<Core<U>>,
 }
 
 /// "Holding the lock" on this port: there is one execution context, so the guard is only a
@@ -136,6 +138,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
         &self.hooks
     }
 
+    #[inline(never)]
     fn now(&self) -> Tick {
         // Without a clock (no transport yet) time stands still; nothing can connect then.
         self.clock.get().map_or(0, |c| c.now())
