@@ -5,6 +5,8 @@
 # usage: benches/size_report.sh [BUILD_DIR]      (default: build/size-report)
 #   env: TOP=N      number of biggest library symbols listed per board (default 15)
 #        NO_BUILD=1 use an existing BUILD_DIR without rebuilding
+#        FEATURES=a,b extra cargo features of the library (e.g. the opt-outs of a minimal build:
+#                   FEATURES=no-qos2,no-will,no-login,no-topic-check; use another BUILD_DIR)
 #
 # Builds the firmware with CMake and cmake/arm-none-eabi.cmake (the library as a staticlib-only,
 # LTO, opt-level "z" archive), then attributes every input section of the linker map
@@ -30,7 +32,7 @@ if [ -z "${NO_BUILD:-}" ]; then
         IFS=: read -r cpu machine _ <<<"$b"
         cmake -S "$ROOT/examples/qemu" -B "$BUILD/$machine" \
             -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/arm-none-eabi.cmake" -DNXD_MQTT_ARM_CPU="$cpu" \
-            -DNXD_MQTT_CARGO_TARGET_DIR="$BUILD/cargo" >/dev/null
+            -DNXD_MQTT_CARGO_TARGET_DIR="$BUILD/cargo" -DNXD_MQTT_CARGO_FEATURES="${FEATURES:-}" >/dev/null
         cmake --build "$BUILD/$machine" --target mqtt_client >/dev/null
     done
 fi
@@ -71,7 +73,8 @@ attribute() {
 }
 
 printf '\n'
-printf 'libnxd_mqtt.a in mqtt_client.elf (bytes; flash = .text+.rodata+exidx+.data, RAM = .data+.bss)\n\n'
+printf 'libnxd_mqtt.a in mqtt_client.elf (bytes; flash = .text+.rodata+exidx+.data, RAM = .data+.bss)%s\n\n' \
+    "${FEATURES:+, cargo features: $FEATURES}"
 printf '%-11s %-22s %7s %7s %6s %6s %6s %7s %6s %9s\n' board part .text .rodata exidx .data .bss flash RAM "budget"
 summary=()
 for b in "${boards[@]}"; do

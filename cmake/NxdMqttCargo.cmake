@@ -6,6 +6,8 @@
 #                              sets it for firmware builds)
 #   NXD_MQTT_CARGO_PROFILE     release (default) or debug
 #   NXD_MQTT_CARGO_TARGET_DIR  cargo's target directory (default: <build>/cargo)
+#   NXD_MQTT_CARGO_FEATURES    extra cargo features, comma separated (e.g. the opt-outs of a
+#                              minimal firmware build: no-qos2, no-will, no-login, no-topic-check)
 #   CARGO                      the cargo executable
 #   netx port only (the library embeds ThreadX / NetX Duo control blocks, so it is built with
 #   the application's headers and macros; see src/port/netx/README.md):
@@ -30,6 +32,7 @@ endif()
 set(NXD_MQTT_CARGO_PROFILE "release" CACHE STRING "cargo profile of the library build: release or debug")
 set_property(CACHE NXD_MQTT_CARGO_PROFILE PROPERTY STRINGS release debug)
 set(NXD_MQTT_CARGO_TARGET_DIR "${CMAKE_BINARY_DIR}/cargo" CACHE PATH "cargo target directory of the library build")
+set(NXD_MQTT_CARGO_FEATURES "" CACHE STRING "extra cargo features of the library build (comma separated)")
 set(NXD_MQTT_THREADX_INCLUDE "" CACHE STRING "netx port: directories of tx_api.h, tx_port.h (tx_user.h)")
 set(NXD_MQTT_NETX_INCLUDE "" CACHE STRING "netx port: directories of nx_api.h, nx_port.h (nx_user.h)")
 set(NXD_MQTT_USER_DEFINES "" CACHE STRING "netx port: the application's configuration macros (NAME or NAME=VALUE)")
@@ -80,6 +83,9 @@ function(nxd_mqtt_cargo_library source_dir)
     set(extra_includes ${NXD_MQTT_THREADX_INCLUDE} ${NXD_MQTT_NETX_INCLUDE})
   elseif(NOT NXD_MQTT_PORT STREQUAL "posix")
     list(APPEND args --no-default-features --features "${NXD_MQTT_PORT}")
+  endif()
+  if(NXD_MQTT_CARGO_FEATURES)
+    list(APPEND args --features "${NXD_MQTT_CARGO_FEATURES}")
   endif()
   set(archive "${dir}/${NXD_MQTT_CARGO_PROFILE}/libnxd_mqtt.a")
 

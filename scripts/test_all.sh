@@ -31,6 +31,10 @@ if [ -d src/port/bare ]; then
     for t in thumbv7m-none-eabi thumbv7em-none-eabihf; do
         cargo clippy --lib --no-default-features --features bare --target "$t" -- -D warnings
     done
+    step "minimal firmware build (opt-out features) and its session tests"
+    cargo clippy --lib --no-default-features --features bare,no-qos2,no-will,no-login,no-topic-check \
+        --target thumbv7em-none-eabihf -- -D warnings
+    cargo test --test session_options --features no-qos2,no-topic-check
 fi
 
 if [ -d src/port/netx ]; then

@@ -13,9 +13,7 @@
 use super::consts::*;
 use super::control_block::{NxdMqttConnectNotify, NXD_MQTT_CLIENT};
 use super::core;
-use super::netx_codes::{
-    NX_FALSE, NX_INVALID_PORT, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR, NX_TRUE,
-};
+use super::netx_codes::{NX_INVALID_PORT, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR};
 use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG, VOID};
 
 /// Receive notify: `(client, number_of_messages)`, called on the MQTT thread with the client
@@ -163,6 +161,7 @@ pub unsafe extern "C" fn nxd_mqtt_client_create(
 /// Returns `NX_SUCCESS`, `NXD_MQTT_MUTEX_FAILURE` (client not created),
 /// `NXD_MQTT_INVALID_PARAMETER` (NULL client — not `NX_PTR_ERROR`, as in the original — or a
 /// NULL string with a non-zero length).
+#[cfg(not(feature = "no-login"))]
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_login_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -191,6 +190,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_login_set(
 }
 
 /// Core of `nxd_mqtt_client_login_set`.
+#[cfg(not(feature = "no-login"))]
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_login_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -215,6 +215,7 @@ pub unsafe extern "C" fn _nxd_mqtt_client_login_set(
 }
 
 /// `nxd_mqtt_client_login_set` with error checking.
+#[cfg(not(feature = "no-login"))]
 #[no_mangle]
 pub unsafe extern "C" fn nxd_mqtt_client_login_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -246,6 +247,7 @@ pub unsafe extern "C" fn nxd_mqtt_client_login_set(
 /// Returns `NX_SUCCESS`, `NXD_MQTT_MUTEX_FAILURE` (client not created),
 /// `NXD_MQTT_INVALID_PARAMETER` (NULL client, NULL or empty topic, retain not
 /// `NX_TRUE`/`NX_FALSE`, QoS above 2).
+#[cfg(not(feature = "no-will"))]
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -262,7 +264,9 @@ pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
     if will_topic.is_null() || will_topic_length == 0 {
         return NXD_MQTT_INVALID_PARAMETER;
     }
-    if will_retain_flag != NX_TRUE && will_retain_flag != NX_FALSE {
+    if will_retain_flag != super::netx_codes::NX_TRUE
+        && will_retain_flag != super::netx_codes::NX_FALSE
+    {
         return NXD_MQTT_INVALID_PARAMETER;
     }
     if will_qos > 2 {
@@ -284,6 +288,7 @@ pub unsafe extern "C" fn _nxde_mqtt_client_will_message_set(
 
 /// Core of `nxd_mqtt_client_will_message_set` (QoS above 2 gives
 /// `NXD_MQTT_INVALID_PARAMETER` here too: it cannot be encoded).
+#[cfg(not(feature = "no-will"))]
 #[no_mangle]
 pub unsafe extern "C" fn _nxd_mqtt_client_will_message_set(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -312,6 +317,7 @@ pub unsafe extern "C" fn _nxd_mqtt_client_will_message_set(
 }
 
 /// `nxd_mqtt_client_will_message_set` with error checking.
+#[cfg(not(feature = "no-will"))]
 #[no_mangle]
 pub unsafe extern "C" fn nxd_mqtt_client_will_message_set(
     client_ptr: *mut NXD_MQTT_CLIENT,

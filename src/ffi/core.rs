@@ -26,7 +26,7 @@ use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG,
 use crate::client::{Config, Endpoint, Hooks, IpAddr, Notice, Port, Tick};
 use crate::codec::{QoS, Will};
 use crate::port::{self, active};
-use crate::session::{ConnectOptions, Request, State};
+use crate::session::{ConnectOptions, Request, State, QOS2};
 
 /// The client type of the active port with the C layer's data.
 pub type Core = active::Core<FfiState>;
@@ -301,6 +301,14 @@ fn config() -> Config {
     }
 }
 
+/// A QoS argument: 0, 1 or 2 (2 only when QoS 2 is built in, see `session::QOS2`).
+fn qos_arg(qos: UINT) -> Option<QoS> {
+    u8::try_from(qos)
+        .ok()
+        .and_then(QoS::from_u8)
+        .filter(|q| QOS2 || *q != QoS::ExactlyOnce)
+}
+
 /// A wait option as a tick count (`NX_WAIT_FOREVER`: no limit).
 fn wait_ticks(wait: ULONG) -> Option<Tick> {
     if wait == NX_WAIT_FOREVER {
@@ -410,10 +418,16 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
     }
 }
 
+/// `login_set` exists (cargo feature `no-login` compiles it out of minimal builds).
+const LOGIN: bool = cfg!(not(feature = "no-login"));
+/// `will_message_set` exists (cargo feature `no-will` compiles it out of minimal builds).
+const WILL: bool = cfg!(not(feature = "no-will"));
+
 /// Core of login_set.
 ///
 /// # Safety
 /// `block` is a control block; the strings stay valid until the next CONNECT is sent.
+#[cfg(not(feature = "no-login"))]
 pub unsafe fn login_set(
     block: *mut NXD_MQTT_CLIENT,
     username: *mut CHAR,
@@ -438,6 +452,7 @@ pub unsafe fn login_set(
 ///
 /// # Safety
 /// `block` is a control block; topic and message stay valid until the next CONNECT is sent.
+#[cfg(not(feature = "no-will"))]
 pub unsafe fn will_message_set(
     block: *mut NXD_MQTT_CLIENT,
     topic: *const UCHAR,
@@ -447,7 +462,7 @@ pub unsafe fn will_message_set(
     retain: UINT,
     qos: UINT,
 ) -> UINT {
-    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+    let Some(qos) = qos_arg(qos) else {
         return status::INVALID_ARGUMENT;
     };
     if topic.is_null() || topic_length == 0 {
@@ -527,7 +542,7 @@ pub unsafe fn connect(
             if id.ptr.is_null() && id.len != 0 {
                 return status::INVALID_ARGUMENT;
             }
-            let will = c.user.will.map(|w| Will {
+            let will = c.user.will.filter(|_| WILL).map(|w| Will {
                 topic: w.topic.get(),
                 message: w.message.get(),
                 qos: w.qos,
@@ -535,8 +550,8 @@ pub unsafe fn connect(
             });
             (
                 id.get(),
-                c.user.username.map(|u| u.get()),
-                c.user.password.map(|p| p.get()),
+                c.user.username.filter(|_| LOGIN).map(|u| u.get()),
+                c.user.password.filter(|_| LOGIN).map(|p| p.get()),
                 will,
             )
         };
@@ -607,7 +622,7 @@ unsafe fn command(
     qos: UINT,
     op: Op,
 ) -> UINT {
-    let Some(qos) = u8::try_from(qos).ok().and_then(QoS::from_u8) else {
+    let Some(qos) = qos_arg(qos) else {
         return status::INVALID_ARGUMENT;
     };
     if topic.is_null() || topic_length == 0 {

@@ -84,6 +84,10 @@ use bufs::{Bytes, Events};
 pub use fuzz_check::fuzz_check_session;
 use store::{Kind, Store, IN_QOS2, PUB1, PUB2, PUBREL, SUB, UNSUB};
 
+/// QoS 2 support (cargo feature `no-qos2` compiles it out: QoS 2 requests are refused with
+/// `InvalidParameter`, inbound QoS 2 flows close the connection as a protocol error).
+pub const QOS2: bool = cfg!(not(feature = "no-qos2"));
+
 /// Time in ticks of the platform clock; wraps around (compare with wrapping arithmetic).
 pub type Tick = u32;
 
@@ -487,7 +491,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             Request::Subscribe { filter, qos } => (filter, qos, SUB, 0x82),
             Request::Unsubscribe { filter } => (filter, QoS::AtMostOnce, UNSUB, 0xA2),
         };
-        if topic.is_empty() {
+        if topic.is_empty() || (!QOS2 && qos == QoS::ExactlyOnce) {
             return Err(Error::InvalidParameter);
         }
         let id = if kind != 0 {
@@ -580,7 +584,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             let pubrel = [0x62, 2, hi, lo];
             let bytes = match r.kind {
                 PUB1 | PUB2 => self.store.bytes(&self.arena, self.resend),
-                PUBREL => &pubrel,
+                PUBREL if QOS2 => &pubrel,
                 _ => &[],
             };
             if !self.tx.push(&mut self.tx_buf, bytes) {
@@ -610,7 +614,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                 let qos = (header >> 1) & 3;
                 if header >> 4 != 3 || self.state != State::Connected {
                     self.protocol_error(DecodeError::InvalidLength);
-                } else if qos == 3 {
+                } else if qos == 3 || (!QOS2 && qos == 2) {
                     self.protocol_error(DecodeError::InvalidQoS);
                 } else if qos == 0 {
                     self.events
@@ -631,9 +635,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// An inbound PUBLISH (`frame` None: too large, dropped): queue, remember QoS 2 ids, ack.
     fn on_publish(&mut self, qos: u8, id: u16, frame: Option<&[u8]>) {
-        let duplicate = qos == 2 && self.store.find(IN_QOS2, id).is_some();
+        let qos2 = QOS2 && qos == 2;
+        let duplicate = qos2 && self.store.find(IN_QOS2, id).is_some();
         if !duplicate {
-            if qos == 2 && self.store.len() < self.cap() {
+            if qos2 && self.store.len() < self.cap() {
                 self.store.push(&mut self.arena, IN_QOS2, id, &[]);
             }
             let slot =
@@ -653,7 +658,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
         }
         match qos {
             1 => self.send_ack(0x40, id),
-            2 => self.send_ack(0x50, id),
+            2 if QOS2 => self.send_ack(0x50, id),
             _ => {}
         }
     }
@@ -676,11 +681,12 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             return self.close_with(CloseReason::ConnectFailed(reason));
         }
         match packet {
-            Packet::Publish(p) => {
+            Packet::Publish(p) if QOS2 || p.qos != QoS::ExactlyOnce => {
                 self.on_publish(p.qos as u8, p.packet_id.unwrap_or(0), Some(bytes));
             }
+            Packet::Publish(_) => self.protocol_error(DecodeError::InvalidQoS),
             Packet::Puback(id) => self.complete(PUB1, id, PacketType::Puback, 0),
-            Packet::Pubrec(id) => {
+            Packet::Pubrec(id) if QOS2 => {
                 let known = self
                     .store
                     .find(PUB2, id)
@@ -690,8 +696,8 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
                     self.send_ack(0x62, id);
                 }
             }
-            Packet::Pubcomp(id) => self.complete(PUBREL, id, PacketType::Pubcomp, 0),
-            Packet::Pubrel(id) => {
+            Packet::Pubcomp(id) if QOS2 => self.complete(PUBREL, id, PacketType::Pubcomp, 0),
+            Packet::Pubrel(id) if QOS2 => {
                 self.complete(IN_QOS2, id, PacketType::Pubrel, 0);
                 self.send_ack(0x70, id);
             }
@@ -799,36 +805,39 @@ impl<
             State::Connecting => return Err(Error::Connecting),
             State::Idle => {}
         }
-        if options.will.is_some_and(|w| w.topic.is_empty()) {
+        if options
+            .will
+            .is_some_and(|w| w.topic.is_empty() || (!QOS2 && w.qos == QoS::ExactlyOnce))
+        {
             return Err(Error::InvalidParameter);
         }
         let keep_alive =
             u16::try_from(options.keep_alive_secs).map_err(|_| Error::InvalidParameter)?;
-        // Fixed part, client id, will topic and message, user name, password; absent optional
-        // fields are empty and not length-prefixed.
+        // Protocol name and level, flags and keep-alive, client id, will topic and message,
+        // user name, password; absent optional fields are empty and not length-prefixed.
         let mut flags = u8::from(options.clean_session) << 1;
-        let mut fields = 0b10;
+        let mut fields = 0b100;
         let (mut will_topic, mut will_message): (&[u8], &[u8]) = (&[], &[]);
         if let Some(w) = options.will {
             flags |= 0x04 | ((w.qos as u8) << 3) | (u8::from(w.retain) << 5);
-            fields |= 0b1100;
+            fields |= 0b1_1000;
             (will_topic, will_message) = (w.topic, w.message);
         }
         let (mut user, mut pass): (&[u8], &[u8]) = (&[], &[]);
         if let Some(u) = options.username {
             flags |= 0x80;
-            fields |= 0b1_0000;
+            fields |= 0b10_0000;
             user = u;
             if let Some(p) = options.password {
                 flags |= 0x40;
-                fields |= 0b10_0000;
+                fields |= 0b100_0000;
                 pass = p;
             }
         }
         let [ka_hi, ka_lo] = keep_alive.to_be_bytes();
-        let fixed = [0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka_hi, ka_lo];
-        let parts = [
-            &fixed,
+        let parts: [&[u8]; 7] = [
+            b"\0\x04MQTT\x04",
+            &[flags, ka_hi, ka_lo],
             options.client_id,
             will_topic,
             will_message,
