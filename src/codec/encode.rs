@@ -279,9 +279,9 @@ pub fn encode_chunk(
 }
 
 /// The remaining length of a body made of `parts` (bit `i` of `fields` set: part `i` is a
-/// length-prefixed field): [`EncodeError::FieldTooLong`] for a field above 65,535 bytes,
-/// [`EncodeError::PacketTooLarge`] above [`MAX_REMAINING_LENGTH`].
-fn parts_remaining_length(parts: &[&[u8]], fields: u32) -> Result<usize, EncodeError> {
+/// length-prefixed field) and the size of the whole packet: [`EncodeError::FieldTooLong`] for
+/// a field above 65,535 bytes, [`EncodeError::PacketTooLarge`] above [`MAX_REMAINING_LENGTH`].
+fn parts_size(parts: &[&[u8]], fields: u32) -> Result<(usize, usize), EncodeError> {
     let mut rl = 0usize;
     for (i, p) in parts.iter().enumerate() {
         if fields >> i & 1 != 0 {
@@ -295,7 +295,7 @@ fn parts_remaining_length(parts: &[&[u8]], fields: u32) -> Result<usize, EncodeE
     if rl > MAX_REMAINING_LENGTH as usize {
         return Err(EncodeError::PacketTooLarge);
     }
-    Ok(rl)
+    Ok((rl, 1 + remaining_length_len(rl) + rl))
 }
 
 /// Size of the whole packet (fixed header included) with a body made of `parts`; fails like
@@ -304,8 +304,7 @@ fn parts_remaining_length(parts: &[&[u8]], fields: u32) -> Result<usize, EncodeE
 /// The compact path for what a client sends (CONNECT, PUBLISH, SUBSCRIBE, UNSUBSCRIBE with
 /// the session's own values): it checks lengths only, the caller lays out the body.
 pub fn parts_len(parts: &[&[u8]], fields: u32) -> Result<usize, EncodeError> {
-    let rl = parts_remaining_length(parts, fields)?;
-    Ok(1 + remaining_length_len(rl) + rl)
+    Ok(parts_size(parts, fields)?.1)
 }
 
 /// Encodes the packet with first byte `header` and a body made of `parts` into `buf` (bit `i`
@@ -320,8 +319,7 @@ pub fn encode_parts(
     fields: u32,
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
-    let rl = parts_remaining_length(parts, fields)?;
-    let n = 1 + remaining_length_len(rl) + rl;
+    let (rl, n) = parts_size(parts, fields)?;
     let Some((first, mut rest)) = buf.get_mut(..n).and_then(|b| b.split_first_mut()) else {
         return Err(EncodeError::BufferTooSmall { required: n });
     };

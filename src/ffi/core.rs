@@ -148,7 +148,9 @@ impl FfiHooks {
 impl Hooks<Core> for FfiHooks {
     fn notify(&self, core: &RefCell<Core>, notice: Notice) {
         let (block, receive, disconnect) = {
-            let c = core.borrow();
+            // No borrow is alive here (the Hooks contract); the mutable kind is the one the
+            // rest of the library takes, so only that one is linked.
+            let c = core.borrow_mut();
             (
                 c.user.block,
                 c.user.receive_notify,

@@ -370,9 +370,13 @@ fn encode_error(e: EncodeError) -> Error {
 fn publish_id(prefix: &[u8]) -> Option<u16> {
     let (_, used) = decode_remaining_length(prefix.get(1..)?).ok()??;
     let t = 1 + used;
-    let topic_len = usize::from(u16::from_be_bytes([*prefix.get(t)?, *prefix.get(t + 1)?]));
-    let i = t + 2 + topic_len;
-    Some(u16::from_be_bytes([*prefix.get(i)?, *prefix.get(i + 1)?]))
+    let i = t + 2 + usize::from(be16(prefix, t)?);
+    be16(prefix, i)
+}
+
+/// The big-endian `u16` at `i`.
+fn be16(b: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(*b.get(i..)?.first_chunk()?))
 }
 
 /// Total size of the frame at the start of `buf` (fixed header included).

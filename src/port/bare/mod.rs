@@ -104,7 +104,9 @@ impl<U, H: Hooks<Core<U>>> Shared<U, H> {
             return Err(TransportSetError::Incomplete);
         }
         let g = self.lock();
-        let c = g.borrow();
+        // Mutable only because that is the kind the rest of the library takes (one less
+        // function in the firmware); nothing is changed through it.
+        let c = g.borrow_mut();
         match c.session().state() {
             State::Idle => {}
             other => return Err(TransportSetError::InUse(other)),
