@@ -19,6 +19,8 @@ const FFI_SOURCES: &[&str] = &[
     "src/ffi/api.rs",
     // The bare-metal port's extensions (NXD_MQTT_TRANSPORT, transport_set, process).
     "src/port/bare/ffi.rs",
+    // The NetX port's extension (nxd_mqtt_client_memory_size and the memory size constants).
+    "src/port/netx/ffi.rs",
 ];
 
 /// Items defined by the hand-written prelude (or by the NetX headers) instead of cbindgen.

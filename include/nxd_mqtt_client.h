@@ -73,6 +73,8 @@ typedef struct NXD_ADDRESS_STRUCT
 
 #define NX_SUCCESS 0x00
 #define NX_PTR_ERROR 0x07
+#define NX_SIZE_ERROR 0x09
+#define NX_NO_MORE_ENTRIES 0x17
 #define NX_IN_PROGRESS 0x37
 #define NX_INVALID_PORT 0x46
 #define NX_NO_WAIT 0
@@ -176,6 +178,22 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * it equal to the real size for default builds.
  */
 #define NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS 4267
+#endif
+
+#if defined(NXD_MQTT_PORT_NETX)
+/**
+ * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 32-bit targets: the bytes of a client's state besides
+ * its ThreadX / NetX control blocks (default capacities), with room to align the memory and
+ * 24 bytes for padding between control blocks of different alignments.
+ */
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 9675
+#endif
+
+#if defined(NXD_MQTT_PORT_NETX)
+/**
+ * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
+ */
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 10039
 #endif
 
 /**
@@ -874,10 +892,15 @@ extern const UINT nxd_mqtt_client_opaque_words;
  * `ip_ptr` and `pool_ptr` are required (NULL is `NX_PTR_ERROR`) but only used by the NetX
  * port; on the host they are opaque handles. `stack_ptr`/`stack_size`/`mqtt_thread_priority`
  * configure the MQTT thread on ThreadX; the host port only checks them (the thread gets its
- * own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated).
+ * own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated), except
+ * on the NetX port: there `memory_ptr` with at least `NXD_MQTT_CLIENT_MEMORY_SIZE` bytes (any
+ * alignment) holds the client's state until delete returns; with NULL or less the client
+ * takes an entry of the library's client table.
  *
  * Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or memory could not be
- * created), `NX_PTR_ERROR`.
+ * created), `NX_PTR_ERROR`; NetX port: `NX_NO_MORE_ENTRIES` (no memory given, table full),
+ * `NX_SIZE_ERROR` (memory too small, table full), `NX_PTR_ERROR` (the memory holds another
+ * client or the control block).
  */
 UINT _nxde_mqtt_client_create(NXD_MQTT_CLIENT *client_ptr,
                               CHAR *client_name,
@@ -1320,6 +1343,18 @@ UINT nxd_mqtt_client_transport_set(NXD_MQTT_CLIENT *client_ptr,
 UINT nxd_mqtt_client_process(NXD_MQTT_CLIENT *client_ptr);
 #endif
 
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * EXTENSION (NetX port): the bytes of memory `nxd_mqtt_client_create` needs to place a
+ * client in the application's memory (`memory_ptr` with `memory_size` at least this, any
+ * alignment); with NULL or less memory it uses an entry of the library's client table. The
+ * header's `NXD_MQTT_CLIENT_MEMORY_SIZE` is at least this for a library built with the
+ * default capacities; a library built with other `NXD_MQTT_NETX_*` capacities needs more or
+ * less: check `NXD_MQTT_CLIENT_MEMORY_SIZE >= nxd_mqtt_client_memory_size()` at start-up.
+ */
+ULONG nxd_mqtt_client_memory_size(void);
+#endif
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
@@ -1362,4 +1397,24 @@ UINT nxd_mqtt_client_process(NXD_MQTT_CLIENT *client_ptr);
 #define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
 #endif /* NX_DISABLE_ERROR_CHECKING */
 #endif /* NXD_MQTT_CLIENT_SOURCE_CODE */
+
+/* NetX port: memory for a client's state (ThreadX / NetX control blocks, buffers) that an
+   application may pass to nxd_mqtt_client_create as memory_ptr / memory_size (any alignment;
+   it is used until nxd_mqtt_client_delete returns). With NULL or fewer bytes the client takes
+   an entry of the library's client table (NXD_MQTT_NETX_MAX_CLIENTS, default 1). The value
+   holds for a library built with the default capacities; with other NXD_MQTT_NETX_* capacities
+   define NXD_MQTT_NETX_CLIENT_STATE_SIZE so that this is at least
+   nxd_mqtt_client_memory_size(). */
+#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
+#ifndef NXD_MQTT_NETX_CLIENT_STATE_SIZE
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_64
+#else
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
+#endif
+#endif
+#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
+    (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+#endif
 #endif /* NXD_MQTT_CLIENT_H */

@@ -10,8 +10,8 @@
  *   NXD_MQTT_INTERNAL_ERROR; nothing queued, no packet kept) and waits for packets within its
  *   timeout; an exhausted receive pool delays receiving;
  * - after delete every pool packet is back and no ThreadX object is left;
- * - the client table (NXD_MQTT_NETX_MAX_CLIENTS) refuses one client too many, and a freed
- *   entry is reused.
+ * - the client table (NXD_MQTT_NETX_MAX_CLIENTS) refuses one client too many
+ *   (NX_NO_MORE_ENTRIES), and a freed entry is reused.
  */
 #include "tx_api.h"
 #include "nx_api.h"
@@ -257,7 +257,7 @@ int main(void)
     TU_CHECK_EQ(created, MAX_CLIENTS, "as many clients as the table holds");
     TU_CHECK_EQ(nxd_mqtt_client_create(&many[MAX_CLIENTS].mqtt, "m", "x", 1, &ip, &tx_pool, many[MAX_CLIENTS].stack,
                                        sizeof many[MAX_CLIENTS].stack, PRIORITY, NX_NULL, 0),
-                NXD_MQTT_INTERNAL_ERROR, "one more is refused");
+                NX_NO_MORE_ENTRIES, "one more is refused: NX_NO_MORE_ENTRIES");
     TU_CHECK_EQ(nxd_mqtt_client_delete(&many[3].mqtt), NXD_MQTT_SUCCESS, "delete one");
     TU_CHECK_EQ(nxd_mqtt_client_create(&many[MAX_CLIENTS].mqtt, "m", "x", 1, &ip, &tx_pool, many[MAX_CLIENTS].stack,
                                        sizeof many[MAX_CLIENTS].stack, PRIORITY, NX_NULL, 0),

@@ -61,6 +61,8 @@ typedef struct NXD_ADDRESS_STRUCT
 
 #define NX_SUCCESS 0x00
 #define NX_PTR_ERROR 0x07
+#define NX_SIZE_ERROR 0x09
+#define NX_NO_MORE_ENTRIES 0x17
 #define NX_IN_PROGRESS 0x37
 #define NX_INVALID_PORT 0x46
 #define NX_NO_WAIT 0

@@ -33,10 +33,15 @@ pub type NxdMqttDisconnectNotify = Option<unsafe extern "C" fn(*mut NXD_MQTT_CLI
 /// `ip_ptr` and `pool_ptr` are required (NULL is `NX_PTR_ERROR`) but only used by the NetX
 /// port; on the host they are opaque handles. `stack_ptr`/`stack_size`/`mqtt_thread_priority`
 /// configure the MQTT thread on ThreadX; the host port only checks them (the thread gets its
-/// own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated).
+/// own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated), except
+/// on the NetX port: there `memory_ptr` with at least `NXD_MQTT_CLIENT_MEMORY_SIZE` bytes (any
+/// alignment) holds the client's state until delete returns; with NULL or less the client
+/// takes an entry of the library's client table.
 ///
 /// Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or memory could not be
-/// created), `NX_PTR_ERROR`.
+/// created), `NX_PTR_ERROR`; NetX port: `NX_NO_MORE_ENTRIES` (no memory given, table full),
+/// `NX_SIZE_ERROR` (memory too small, table full), `NX_PTR_ERROR` (the memory holds another
+/// client or the control block).
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_create(
     client_ptr: *mut NXD_MQTT_CLIENT,
@@ -99,7 +104,6 @@ pub unsafe extern "C" fn _nxd_mqtt_client_create(
     memory_ptr: *mut VOID,
     memory_size: ULONG,
 ) -> UINT {
-    let _ = (memory_ptr, memory_size);
     if client_ptr.is_null() || ip_ptr.is_null() || pool_ptr.is_null() {
         return NX_PTR_ERROR;
     }
@@ -112,6 +116,8 @@ pub unsafe extern "C" fn _nxd_mqtt_client_create(
         stack: stack_ptr,
         stack_size,
         priority: mqtt_thread_priority,
+        memory: memory_ptr,
+        memory_size,
     };
     // SAFETY: client_ptr is non-NULL; the caller guarantees it points to writable memory of
     // sizeof(NXD_MQTT_CLIENT) that stays in place while the client exists.

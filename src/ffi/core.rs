@@ -365,6 +365,10 @@ pub struct CreateParams {
     pub stack_size: ULONG,
     /// MQTT thread priority.
     pub priority: UINT,
+    /// Memory for the client's state (NetX port; NULL: none).
+    pub memory: *mut VOID,
+    /// Its size.
+    pub memory_size: ULONG,
 }
 
 /// Core of create.
@@ -399,6 +403,8 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
         stack: p.stack,
         stack_size: p.stack_size as usize,
         priority: p.priority,
+        memory: p.memory,
+        memory_size: p.memory_size as usize,
     };
     match Slot::create(
         block as usize,
@@ -416,7 +422,7 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
             }
             status::OK
         }
-        Err(_) => status::CREATE_FAILED,
+        Err(e) => status::create_error(e),
     }
 }
 

@@ -48,7 +48,7 @@ pub use netx as active;
 
 /// Parameters of `nxd_mqtt_client_create` that concern the platform. Each port uses what it
 /// needs: the NetX port runs the MQTT thread on `stack`/`stack_size`/`priority` and uses
-/// `ip`/`pool`; the host port gives its thread its own stack and ignores the rest.
+/// `ip`/`pool` and `memory`; the host port gives its thread its own stack and ignores the rest.
 #[derive(Clone, Copy, Debug)]
 pub struct CreateParams {
     /// Thread / object name (NUL-terminated C string or NULL).
@@ -63,6 +63,11 @@ pub struct CreateParams {
     pub stack_size: usize,
     /// MQTT thread priority.
     pub priority: u32,
+    /// Memory for the client's state (create's `memory_ptr`; NULL: none). Only the NetX port
+    /// uses it (when it is large enough); the other ports ignore it, as the original does.
+    pub memory: *mut core::ffi::c_void,
+    /// Its size in bytes (create's `memory_size`).
+    pub memory_size: usize,
 }
 
 /// Why a port could not create a client.
@@ -70,4 +75,11 @@ pub struct CreateParams {
 pub enum CreateError {
     /// Thread, lock or wake-up resources could not be created.
     Resources,
+    /// No memory was given and the port's client table is full (NetX port).
+    NoEntry,
+    /// The memory given is too small for a client and the port's client table is full (NetX
+    /// port).
+    MemoryTooSmall,
+    /// The memory given holds another client or the control block (NetX port).
+    MemoryInUse,
 }

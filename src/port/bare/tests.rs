@@ -138,6 +138,8 @@ fn new_slot() -> Slot<(), TestHooks> {
         stack: core::ptr::null_mut(),
         stack_size: 0,
         priority: 0,
+        memory: core::ptr::null_mut(),
+        memory_size: 0,
     };
     match Slot::create(OWNER, Config::DEFAULT, (), TestHooks::default(), &params) {
         Ok(s) => s,

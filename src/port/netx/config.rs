@@ -1,14 +1,15 @@
 //! Build-time capacities of the NetX port.
 //!
 //! The client state (session buffers, in-flight store, receive queue, staging buffers and the
-//! ThreadX / NetX control blocks) lives in a static table of this library with room for
-//! `NXD_MQTT_NETX_MAX_CLIENTS` clients, so that `NXD_MQTT_CLIENT` stays as small as the
-//! original's. Each value can be changed when the library is built, through an environment
-//! variable read by the compiler (cargo rebuilds when it changes):
+//! ThreadX / NetX control blocks) lives in the memory the application passes to create
+//! (`memory_ptr`, at least `nxd_mqtt_client_memory_size()` bytes) or else in a static table of
+//! this library with room for `NXD_MQTT_NETX_MAX_CLIENTS` clients, so that `NXD_MQTT_CLIENT`
+//! stays as small as the original's. Each value can be changed when the library is built,
+//! through an environment variable read by the compiler (cargo rebuilds when it changes):
 //!
 //! | Variable | Default | Meaning |
 //! |---|---|---|
-//! | `NXD_MQTT_NETX_MAX_CLIENTS` | 1 | clients that can exist at the same time |
+//! | `NXD_MQTT_NETX_MAX_CLIENTS` | 1 | table entries: clients without memory of their own that can exist at the same time (0: no table) |
 //! | `NXD_MQTT_NETX_RX` | 2048 | largest inbound MQTT packet, fixed header included |
 //! | `NXD_MQTT_NETX_QUEUE` | 2048 | receive queue bytes (whole PUBLISH packets awaiting `message_get`) |
 //! | `NXD_MQTT_NETX_STORE` | 2048 | in-flight store bytes (QoS 1/2 PUBLISH copies kept for resend) |
@@ -18,6 +19,13 @@
 
 /// Parses a positive decimal `usize` at compile time; `default` when the variable is unset.
 const fn capacity(value: Option<&str>, default: usize) -> usize {
+    let n = count(value, default);
+    assert!(n > 0, "NXD_MQTT_NETX_* capacity: must be positive");
+    n
+}
+
+/// Parses a decimal `usize` (0 allowed) at compile time; `default` when the variable is unset.
+const fn count(value: Option<&str>, default: usize) -> usize {
     let Some(text) = value else { return default };
     let bytes = text.as_bytes();
     assert!(!bytes.is_empty(), "NXD_MQTT_NETX_* capacity: empty value");
@@ -39,12 +47,13 @@ const fn capacity(value: Option<&str>, default: usize) -> usize {
         };
         i += 1;
     }
-    assert!(n > 0, "NXD_MQTT_NETX_* capacity: must be positive");
     n
 }
 
-/// Clients that can exist at the same time (`NXD_MQTT_NETX_MAX_CLIENTS`).
-pub const MAX_CLIENTS: usize = capacity(option_env!("NXD_MQTT_NETX_MAX_CLIENTS"), 1);
+/// Entries of the client table (`NXD_MQTT_NETX_MAX_CLIENTS`): clients that can exist at the
+/// same time besides those placed in the application's memory. 0: no table (every create
+/// must give memory).
+pub const MAX_CLIENTS: usize = count(option_env!("NXD_MQTT_NETX_MAX_CLIENTS"), 1);
 /// Largest inbound packet (`NXD_MQTT_NETX_RX`).
 pub const RX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_RX"), 2048);
 /// Receive-queue bytes (`NXD_MQTT_NETX_QUEUE`).
@@ -66,6 +75,13 @@ mod tests {
     fn parses_decimal_values_and_defaults() {
         assert_eq!(capacity(None, 5), 5);
         assert_eq!(capacity(Some("2048"), 1), 2048);
+        assert_eq!(super::count(Some("0"), 1), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "must be positive")]
+    fn capacities_are_positive() {
+        let _ = capacity(Some("0"), 1);
     }
 
     #[test]

@@ -16,23 +16,26 @@
 //! the session) without a `TX_TIMER`. While a connect is in progress or the socket cannot take
 //! more data (window full, pool exhausted) the thread re-checks every tick.
 //!
-//! Memory: the control block holds only the address of the block and the number of this
-//! client's entry in a static table ([`config::MAX_CLIENTS`] entries, chosen when the library
-//! is built). The entry holds the ThreadX / NetX control blocks and the client with its
-//! buffers ([`config`]). Nothing is allocated at run time besides pool packets.
+//! Memory: the control block holds only the address of the block and the address of the
+//! client's state: the ThreadX / NetX control blocks and the client with its buffers
+//! ([`config`]). That state lives in memory the application passed to create (`memory_ptr`,
+//! at least [`memory_bytes`] bytes, any alignment) or, when it passed none or too little, in
+//! an entry of a static table ([`config::MAX_CLIENTS`] entries, chosen when the library is
+//! built; 0 is allowed). Nothing is allocated at run time besides pool packets.
 //!
 //! Every ThreadX / NetX call goes through the C glue (`glue.c`), compiled with the
 //! application's headers and configuration macros.
 
 pub mod config;
+pub mod ffi;
 mod sys;
 pub mod transport;
 
 use core::cell::{Cell, RefCell, UnsafeCell};
 use core::mem::{align_of, size_of, MaybeUninit};
 use core::ops::Deref;
-use core::ptr::{self, addr_of_mut};
-use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use core::ptr::{self, addr_of, addr_of_mut};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 pub use config::{
     INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, QUEUE_CAPACITY, RX_CAPACITY, STORE_CAPACITY,
@@ -147,18 +150,19 @@ impl Objects {
     }
 }
 
-/// One client: its ThreadX / NetX objects, the client and the callbacks. Lives in the static
-/// table; its address never changes while the client exists. `repr(C)` with the objects
-/// first, so the thread is at offset 0 whatever `U` and `H` are.
+/// One client: its ThreadX / NetX objects, its registration, the client and the callbacks.
+/// Lives in a table entry or in memory the application gave to create; its address never
+/// changes while the client exists. `repr(C)` with the objects first, so the thread control
+/// block is at the client's address whatever `U` and `H` are (the MQTT thread finds its client
+/// with `tx_thread_identify`, and a thread still to be deleted is found from its [`Link`]).
 #[repr(C)]
 pub struct Shared<U, H> {
     objects: Objects,
+    link: Link,
     /// How many times the owner of `objects.mutex` holds it (only the owner touches it).
     depth: Cell<u32>,
     core: RefCell<Core<U>>,
     hooks: H,
-    /// Set by delete: the MQTT thread ends.
-    stop: AtomicBool,
     /// The socket was created.
     socket_created: bool,
 }
@@ -166,7 +170,9 @@ pub struct Shared<U, H> {
 // SAFETY: `core` and `depth` are only touched by the thread that owns the client mutex
 // (through `Guard`, or in `wait` by the owner), so no two threads use them at once. The
 // ThreadX / NetX objects are designed for use from any thread and are only reached through raw
-// pointers. `U` and `H` are Send (and `H` Sync) by the bounds.
+// pointers. The link's cells are only touched with the registry lock held, its other members
+// are atomics or written before the client is published. `U` and `H` are Send (and `H` Sync)
+// by the bounds.
 unsafe impl<U: Send, H: Send + Sync> Sync for Shared<U, H> {}
 
 /// Proof of holding the client lock (see [`Port::Guard`]).
@@ -361,7 +367,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
     }
 }
 
-// ---- the static table ----------------------------------------------------------------------
+// ---- where clients live: application memory or the static table ----------------------------
 
 /// Bytes of one table entry. The client's C-layer data (`U`) and callbacks (`H`) must fit in
 /// [`USER_RESERVE`] bytes besides the port's own state (checked when the library is compiled).
@@ -372,37 +378,25 @@ const ENTRY_ALIGN: usize = 16;
 #[repr(C, align(16))]
 struct Entry([MaybeUninit<u8>; ENTRY_BYTES]);
 
+/// The library's client table.
 struct Table {
     entries: [UnsafeCell<Entry>; MAX_CLIENTS],
-    state: [AtomicU8; MAX_CLIENTS],
-    /// Address of the control block each LIVE entry belongs to.
-    owner: [AtomicUsize; MAX_CLIENTS],
-    /// The thread of a client deleted from its own MQTT thread still has to be deleted.
-    zombie: [AtomicBool; MAX_CLIENTS],
+    /// The entry belongs to a client, from create until that client's thread was deleted.
+    used: [AtomicBool; MAX_CLIENTS],
 }
 
-// SAFETY: an entry is only initialised, used and dropped by whoever claimed it through
-// `state` (an atomic compare-exchange), so entries are never shared without synchronisation.
+// SAFETY: an entry is only initialised, used and dropped by whoever claimed it through `used`
+// (an atomic compare-exchange) and, after create, through the client's own synchronisation.
 unsafe impl Sync for Table {}
-
-const FREE: u8 = 0;
-const CLAIMED: u8 = 1;
-const LIVE: u8 = 2;
 
 #[allow(clippy::declare_interior_mutable_const)]
 const EMPTY_ENTRY: UnsafeCell<Entry> = UnsafeCell::new(Entry([MaybeUninit::uninit(); ENTRY_BYTES]));
 #[allow(clippy::declare_interior_mutable_const)]
-const FREE_STATE: AtomicU8 = AtomicU8::new(FREE);
-#[allow(clippy::declare_interior_mutable_const)]
-const NO_ZOMBIE: AtomicBool = AtomicBool::new(false);
-#[allow(clippy::declare_interior_mutable_const)]
-const NO_OWNER: AtomicUsize = AtomicUsize::new(0);
+const UNUSED: AtomicBool = AtomicBool::new(false);
 
 static TABLE: Table = Table {
     entries: [EMPTY_ENTRY; MAX_CLIENTS],
-    state: [FREE_STATE; MAX_CLIENTS],
-    owner: [NO_OWNER; MAX_CLIENTS],
-    zombie: [NO_ZOMBIE; MAX_CLIENTS],
+    used: [UNUSED; MAX_CLIENTS],
 };
 
 /// The entry `index` viewed as a client of type `Shared<U, H>`.
@@ -422,27 +416,330 @@ fn entry<U, H>(index: usize) -> *mut Shared<U, H> {
     TABLE.entries[index].get().cast()
 }
 
-/// The MQTT thread. `input` is the table index of its client (an index rather than an
-/// address: ThreadX passes 32 bits on every port). "C-unwind": a ThreadX port may end a
-/// terminated thread by unwinding its stack (the Linux port cancels the POSIX thread); while
-/// the thread waits for events its Rust frames hold nothing that needs dropping.
-extern "C-unwind" fn worker<U, H: Hooks<Core<U>>>(input: ULONG) {
-    let index = input as usize;
-    // SAFETY: the thread is resumed only after the entry was fully initialised, and the entry
-    // is dropped only after this thread completed (or, when deleted from this thread, by this
-    // thread after the loop).
-    let shared: &Shared<U, H> = unsafe { &*entry::<U, H>(index) };
+/// Bytes of a client's ThreadX / NetX control blocks (the part of its memory whose size the
+/// application's configuration decides).
+pub const OBJECTS_BYTES: usize = size_of::<TX_THREAD>()
+    + size_of::<TX_MUTEX>()
+    + size_of::<TX_EVENT_FLAGS_GROUP>()
+    + size_of::<NX_TCP_SOCKET>();
+
+/// Bytes of application memory create needs to place a client of type `Shared<U, H>` there:
+/// the client and room to align its start (the memory may have any alignment). Less (or no
+/// memory) and the client takes a table entry.
+pub const fn memory_bytes<U, H>() -> usize {
+    size_of::<Shared<U, H>>() + align_of::<Shared<U, H>>() - 1
+}
+
+/// `Link::entry` of a client in application memory.
+const IN_MEMORY: usize = usize::MAX;
+
+/// A client's registration. Every client is on the registry's list from create until its
+/// thread has been deleted: the list is how create finds an earlier client of the same
+/// control block, the memory other clients occupy, and the threads of clients deleted from
+/// their own callbacks that are still to be deleted. Not generic: the list links clients of
+/// any `U` and `H`.
+struct Link {
+    /// Next registered client (registry lock).
+    next: Cell<*const Link>,
+    /// The client (a `Shared<U, H>`; its thread control block is at this address).
+    this: *mut (),
+    /// Ends the client from another thread (`retire::<U, H>`).
+    retire: unsafe fn(*mut ()),
+    /// Address of the control block.
+    owner: usize,
+    /// Table entry, or [`IN_MEMORY`].
+    entry: usize,
+    /// Application memory the client occupies (address, bytes); (0, 0) in the table.
+    memory: (usize, usize),
+    /// Claimed by a create or delete that ends this client or deletes its thread (registry
+    /// lock).
+    claimed: Cell<bool>,
+    /// Created and not deleted: API calls find the client.
+    live: AtomicBool,
+    /// Set by delete: the MQTT thread ends.
+    stop: AtomicBool,
+    /// Deleted from a callback on its own MQTT thread: that thread releases the client when
+    /// the callback returns, and someone else deletes the thread afterwards ([`settle`]).
+    zombie: AtomicBool,
+}
+
+impl Link {
+    fn new<U, H: Hooks<Core<U>>>(
+        this: *mut Shared<U, H>,
+        owner: usize,
+        entry: usize,
+        memory: (usize, usize),
+    ) -> Self {
+        Link {
+            next: Cell::new(ptr::null()),
+            this: this.cast(),
+            retire: retire::<U, H>,
+            owner,
+            entry,
+            memory,
+            claimed: Cell::new(false),
+            live: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
+            zombie: AtomicBool::new(false),
+        }
+    }
+
+    /// The client's thread control block.
+    fn thread(&self) -> *mut TX_THREAD {
+        self.this.cast()
+    }
+}
+
+/// All clients (see [`Link`]).
+struct Registry {
+    /// A spin lock: held for a few pointer updates.
+    lock: AtomicBool,
+    head: Cell<*const Link>,
+}
+
+// SAFETY: `head` and the links' cells are only touched with `lock` held.
+unsafe impl Sync for Registry {}
+
+static REGISTRY: Registry = Registry {
+    lock: AtomicBool::new(false),
+    head: Cell::new(ptr::null()),
+};
+
+/// Holding the registry lock.
+struct Registered;
+
+/// Takes the registry lock. A thread that finds it taken sleeps a tick at a time, so a
+/// lower-priority holder can finish (it is never contended during initialisation, where
+/// nothing may sleep: creates there run one after another).
+fn registry() -> Registered {
+    while REGISTRY
+        .lock
+        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        // SAFETY: plain ThreadX call from a thread.
+        unsafe { sys::nxd_mqtt_netx_thread_sleep(1) };
+    }
+    Registered
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        REGISTRY.lock.store(false, Ordering::Release);
+    }
+}
+
+impl Registered {
+    /// The registered clients.
+    fn links(&self) -> impl Iterator<Item = &Link> + '_ {
+        let mut at = REGISTRY.head.get();
+        core::iter::from_fn(move || {
+            // SAFETY: a registered link stays valid until it is removed, which needs the
+            // lock we hold for as long as the returned references live.
+            let link = unsafe { at.as_ref()? };
+            at = link.next.get();
+            Some(link)
+        })
+    }
+
+    fn push(&self, link: &Link) {
+        link.next.set(REGISTRY.head.get());
+        REGISTRY.head.set(link);
+    }
+
+    fn remove(&self, link: *const Link) {
+        let mut prev: Option<&Link> = None;
+        for l in self.links() {
+            if ptr::eq(l, link) {
+                match prev {
+                    None => REGISTRY.head.set(l.next.get()),
+                    Some(p) => p.next.set(l.next.get()),
+                }
+                return;
+            }
+            prev = Some(l);
+        }
+    }
+}
+
+/// True when the byte ranges (address, length) overlap.
+fn overlap(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.1 != 0 && b.1 != 0 && a.0 < b.0.saturating_add(b.1) && b.0 < a.0.saturating_add(a.1)
+}
+
+/// Claims the memory of a new client for the control block at `owner` and registers it:
+/// the application's memory when it passed at least [`memory_bytes`] bytes, a free table
+/// entry otherwise. Its [`Link`] is written; nothing else is.
+fn place<U, H: Hooks<Core<U>>>(
+    owner: usize,
+    params: &CreateParams,
+) -> Result<*mut Shared<U, H>, CreateError> {
+    let given = params.memory.cast::<u8>();
+    if !given.is_null() && params.memory_size >= memory_bytes::<U, H>() {
+        let address = given as usize;
+        let pad = address.next_multiple_of(align_of::<Shared<U, H>>()) - address;
+        // In bounds: `pad` < the alignment, and the memory holds `memory_bytes` bytes.
+        let p = given.wrapping_add(pad).cast::<Shared<U, H>>();
+        let used = (p as usize, size_of::<Shared<U, H>>());
+        let r = registry();
+        if overlap(used, (owner, 1)) || r.links().any(|l| overlap(used, l.memory)) {
+            return Err(CreateError::MemoryInUse);
+        }
+        // SAFETY: the application gave us this memory (create's contract), it is aligned
+        // and large enough, and no other client uses it (checked above, under the lock).
+        unsafe {
+            addr_of_mut!((*p).link).write(Link::new(p, owner, IN_MEMORY, used));
+            r.push(&(*p).link);
+        }
+        return Ok(p);
+    }
+    let Some(index) = (0..MAX_CLIENTS).find(|&i| {
+        TABLE.used[i]
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }) else {
+        return Err(if given.is_null() {
+            CreateError::NoEntry
+        } else {
+            CreateError::MemoryTooSmall
+        });
+    };
+    let p = entry::<U, H>(index);
+    let r = registry();
+    // SAFETY: the entry is claimed (exclusively ours), aligned and large enough.
+    unsafe {
+        addr_of_mut!((*p).link).write(Link::new(p, owner, index, (0, 0)));
+        r.push(&(*p).link);
+    }
+    Ok(p)
+}
+
+/// Removes a client from the registry and gives its memory back (a table entry becomes free;
+/// application memory is the application's again).
+///
+/// # Safety
+/// Nothing uses the client any more: its thread was deleted (or never created) and its state
+/// released.
+unsafe fn unregister(link: *const Link) {
+    // SAFETY: the link is valid until removed below; nothing touches it afterwards.
+    let entry = unsafe { (*link).entry };
+    registry().remove(link);
+    if entry != IN_MEMORY {
+        TABLE.used[entry].store(false, Ordering::Release);
+    }
+}
+
+/// Before create (for the block at `owner`) and after delete (`owner` 0): ends the earlier
+/// client of a block created again without a delete, and deletes the threads of clients
+/// deleted from their own callbacks once they have ended (except the calling thread itself).
+fn settle(owner: usize) {
+    // SAFETY: plain query of the calling thread (NULL outside a ThreadX thread).
+    let me = unsafe { sys::nxd_mqtt_netx_thread_identify() };
+    loop {
+        let job = {
+            let r = registry();
+            let found = r.links().find(|l| {
+                !l.claimed.get()
+                    && if l.zombie.load(Ordering::Acquire) {
+                        !ptr::eq(l.thread(), me)
+                    } else {
+                        owner != 0 && l.owner == owner && l.live.load(Ordering::Acquire)
+                    }
+            });
+            found.map(|l| {
+                l.claimed.set(true);
+                l.live.store(false, Ordering::Release);
+                ptr::from_ref(l)
+            })
+        };
+        let Some(link) = job else { return };
+        // SAFETY: the link is registered and claimed by us: nobody else ends this client.
+        unsafe {
+            let l = &*link;
+            if l.zombie.load(Ordering::Acquire) {
+                reap(link);
+            } else if ptr::eq(l.thread(), me) {
+                // A callback creates its own block again: ends like a delete from a callback.
+                l.stop.store(true, Ordering::Release);
+                l.zombie.store(true, Ordering::Release);
+                let _r = registry();
+                l.claimed.set(false);
+            } else {
+                (l.retire)(l.this);
+            }
+        }
+    }
+}
+
+/// Waits until the thread of a client deleted from its own callback has ended (it releases
+/// the client itself), deletes it and unregisters the client.
+///
+/// # Safety
+/// `link` is a registered zombie claimed by the caller, and not the calling thread's client.
+unsafe fn reap(link: *const Link) {
+    // SAFETY: per the contract; the thread was created and is not deleted yet.
+    unsafe {
+        let thread = (*link).thread();
+        while !matches!(
+            sys::nxd_mqtt_netx_thread_state(thread),
+            TX_COMPLETED | TX_TERMINATED
+        ) {
+            sys::nxd_mqtt_netx_thread_sleep(1);
+        }
+        sys::nxd_mqtt_netx_thread_delete(thread);
+        unregister(link);
+    }
+}
+
+/// Ends a client whose control block is being created again without a delete: its thread is
+/// terminated (it may be waiting anywhere), everything is released and the client
+/// unregistered.
+///
+/// # Safety
+/// `this` is a registered, initialised `Shared<U, H>` claimed by the caller, not a zombie, and
+/// its thread is not the calling thread.
+unsafe fn retire<U, H>(this: *mut ()) {
+    let p = this.cast::<Shared<U, H>>();
+    // SAFETY: per the contract; the thread is terminated before anything it might use is
+    // released. It is terminated with the registry lock held, so never while it holds that
+    // lock itself (a callback of its client creating or deleting another client).
+    unsafe {
+        (*p).link.stop.store(true, Ordering::Release);
+        let thread = (*p).objects.thread();
+        {
+            let _r = registry();
+            sys::nxd_mqtt_netx_thread_terminate(thread);
+        }
+        sys::nxd_mqtt_netx_thread_delete(thread);
+        release(p);
+        unregister(addr_of!((*p).link));
+    }
+}
+
+/// The MQTT thread. It finds its client with `tx_thread_identify` (the client starts with its
+/// thread control block; the entry input would carry only 32 bits on some ports).
+/// "C-unwind": a ThreadX port may end a terminated thread by unwinding its stack (the Linux
+/// port cancels the POSIX thread); while the thread waits for events its Rust frames hold
+/// nothing that needs dropping.
+extern "C-unwind" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
+    // SAFETY: plain query of the calling thread, which is this client's MQTT thread.
+    let p = unsafe { sys::nxd_mqtt_netx_thread_identify() }.cast::<Shared<U, H>>();
+    // SAFETY: the thread is resumed only after the client was fully initialised, and the
+    // client is released only after this thread completed (or was terminated), or by this
+    // thread after the loop.
+    let shared: &Shared<U, H> = unsafe { &*p };
+    let stop = &shared.link.stop;
     loop {
         let (interest, deadline) = {
             let g = shared.lock();
-            if shared.stop.load(Ordering::Acquire) {
+            if stop.load(Ordering::Acquire) {
                 break;
             }
             Client::drive(shared, &g);
             let c = g.borrow();
             (c.io_interest(), c.next_deadline())
         };
-        if shared.stop.load(Ordering::Acquire) {
+        if stop.load(Ordering::Acquire) {
             break;
         }
         if interest.busy {
@@ -455,11 +752,12 @@ extern "C-unwind" fn worker<U, H: Hooks<Core<U>>>(input: ULONG) {
         // SAFETY: live event-flag group; taken flags are acted on by the next drive.
         unsafe { sys::nxd_mqtt_netx_events_wait(shared.objects.events(), EV_WORKER, 1, wait) };
     }
-    if TABLE.zombie[index].load(Ordering::Acquire) {
+    if shared.link.zombie.load(Ordering::Acquire) {
         // Deleted from a callback on this thread: release everything but the thread itself,
-        // which the next create of this entry deletes.
-        // SAFETY: the deleting call handed the entry to this thread (see `Slot::destroy`).
-        unsafe { release::<U, H>(index) };
+        // which someone else deletes once this thread has ended (`settle`).
+        // SAFETY: the deleting call handed the client to this thread (see `Slot::destroy`);
+        // `shared` is not used any more.
+        unsafe { release(p) };
     }
 }
 
@@ -492,18 +790,17 @@ unsafe fn notify(socket: *mut NX_TCP_SOCKET, flags: ULONG) {
     }
 }
 
-/// Deletes the socket, event group and mutex of entry `index`, drops the client and frees the
-/// entry (the thread must have ended).
+/// Deletes the socket, event group and mutex of the client at `p` and drops its state. Its
+/// thread and its registration are left alone.
 ///
 /// # Safety
-/// The entry is LIVE, its thread no longer runs client code, and nobody else uses it.
-unsafe fn release<U, H>(index: usize) {
-    let p = entry::<U, H>(index);
-    // SAFETY: per the contract the entry is initialised and exclusively ours.
+/// The client is initialised, its thread no longer runs client code, and nobody else uses it.
+unsafe fn release<U, H>(p: *mut Shared<U, H>) {
+    // SAFETY: per the contract the client is initialised and exclusively ours.
     unsafe {
-        let shared = &*p;
-        let socket = shared.objects.socket();
-        if shared.socket_created {
+        let objects = &(*p).objects;
+        let socket = objects.socket();
+        if (*p).socket_created {
             // Anything still open is reset (the client was shut down before).
             if sys::nxd_mqtt_netx_tcp_state(socket) != NX_TCP_CLOSED {
                 sys::nxd_mqtt_netx_tcp_disconnect(socket, 0);
@@ -511,66 +808,20 @@ unsafe fn release<U, H>(index: usize) {
             sys::nxd_mqtt_netx_tcp_unbind(socket);
             sys::nxd_mqtt_netx_tcp_delete(socket);
         }
-        sys::nxd_mqtt_netx_events_delete(shared.objects.events());
-        sys::nxd_mqtt_netx_mutex_delete(shared.objects.mutex());
+        sys::nxd_mqtt_netx_events_delete(objects.events());
+        sys::nxd_mqtt_netx_mutex_delete(objects.mutex());
         ptr::drop_in_place(addr_of_mut!((*p).core));
         ptr::drop_in_place(addr_of_mut!((*p).hooks));
     }
-    TABLE.owner[index].store(0, Ordering::Release);
-    TABLE.state[index].store(FREE, Ordering::Release);
-}
-
-/// Ends the client of entry `index` whose control block is being created again without a
-/// delete: its thread is terminated (it may be waiting anywhere) and everything released.
-fn reclaim<U, H>(index: usize) {
-    if TABLE.state[index]
-        .compare_exchange(LIVE, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
-        .is_err()
-    {
-        return;
-    }
-    let p = entry::<U, H>(index);
-    // SAFETY: the entry was LIVE (initialised) and is now claimed by us alone; the thread is
-    // terminated before anything it might use is released.
-    unsafe {
-        let thread = (*p).objects.thread();
-        (*p).stop.store(true, Ordering::Release);
-        if !TABLE.zombie[index].load(Ordering::Acquire) {
-            sys::nxd_mqtt_netx_thread_terminate(thread);
-            sys::nxd_mqtt_netx_thread_delete(thread);
-        }
-        TABLE.zombie[index].store(false, Ordering::Release);
-        release::<U, H>(index);
-    }
-}
-
-/// Deletes a thread left by a client deleted from its own callback, once it has ended.
-fn reap(index: usize) {
-    if !TABLE.zombie[index].load(Ordering::Acquire) {
-        return;
-    }
-    // The zombie's thread control block is at the start of the entry whatever the client
-    // type (`Shared` and `Objects` are repr(C) with it first).
-    let thread = TABLE.entries[index].get().cast::<TX_THREAD>();
-    // SAFETY: the zombie thread was created and not deleted yet.
-    unsafe {
-        while !matches!(
-            sys::nxd_mqtt_netx_thread_state(thread),
-            TX_COMPLETED | TX_TERMINATED
-        ) {
-            sys::nxd_mqtt_netx_thread_sleep(1);
-        }
-        sys::nxd_mqtt_netx_thread_delete(thread);
-    }
-    TABLE.zombie[index].store(false, Ordering::Release);
 }
 
 /// This port's state inside the C control block: the address of the block it was created for
-/// (a moved or copied block is refused) and 1 + the number of its table entry.
+/// (a moved or copied block is refused) and the address of the client (in a table entry or
+/// in the application's memory).
 #[repr(C)]
 pub struct Slot<U, H> {
     owner: usize,
-    index: usize,
+    home: usize,
     _types: core::marker::PhantomData<fn() -> (U, H)>,
 }
 
@@ -579,9 +830,16 @@ where
     U: Send + 'static,
     H: Hooks<Core<U>> + Send + Sync + 'static,
 {
-    /// Creates the client for the control block at `owner`: claims a table entry, creates the
-    /// mutex, the MQTT thread (suspended), the event group and the socket, then starts the
-    /// thread. `config` is completed with the application's macros ([`session_config`]).
+    /// Creates the client for the control block at `owner`: places it (the application's
+    /// memory when `params` gives at least [`memory_bytes`] bytes, else a table entry),
+    /// creates the mutex, the MQTT thread (suspended), the event group and the socket, then
+    /// starts the thread. `config` is completed with the application's macros
+    /// ([`session_config`]).
+    ///
+    /// Errors: [`CreateError::NoEntry`] (no memory given, table full),
+    /// [`CreateError::MemoryTooSmall`] (too little memory given, table full),
+    /// [`CreateError::MemoryInUse`] (the memory holds another client or the control block),
+    /// [`CreateError::Resources`] (a ThreadX object could not be created).
     pub fn create(
         owner: usize,
         config: Config,
@@ -590,44 +848,33 @@ where
         params: &CreateParams,
     ) -> Result<Self, CreateError> {
         // The original's create re-initialises a block that was created before and never
-        // deleted: the old client of this block (if any) is ended first.
-        for i in 0..MAX_CLIENTS {
-            if TABLE.state[i].load(Ordering::Acquire) == LIVE
-                && TABLE.owner[i].load(Ordering::Acquire) == owner
-            {
-                reclaim::<U, H>(i);
-            }
-        }
-        let index = (0..MAX_CLIENTS)
-            .find(|&i| {
-                TABLE.state[i]
-                    .compare_exchange(FREE, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
-                    .is_ok()
-            })
-            .ok_or(CreateError::Resources)?;
-        // Threads of clients deleted from their own callbacks are deleted now.
-        (0..MAX_CLIENTS).for_each(reap);
+        // deleted: the old client of this block (if any) is ended first. Threads of clients
+        // deleted from their own callbacks are deleted now.
+        settle(owner);
+        let p = place::<U, H>(owner, params)?;
         let m = build_config();
         let config = session_config(config);
         let name = params.name.cast_mut();
-        let p = entry::<U, H>(index);
-        // SAFETY: the entry is claimed (exclusively ours), aligned and large enough (checked
-        // at compile time in `entry`). Members are written in place before anything reads
-        // them; the ThreadX / NetX blocks are initialised by their create calls.
+        // SAFETY: `place` gave us the memory (aligned, large enough, registered but not live:
+        // nobody else touches it). Members are written in place before anything reads them;
+        // the ThreadX / NetX blocks are initialised by their create calls.
         unsafe {
-            ptr::write_bytes(p.cast::<u8>(), 0, size_of::<Shared<U, H>>());
+            let link = addr_of!((*p).link);
+            let fail = |hooks: *mut H| {
+                ptr::drop_in_place(hooks);
+                unregister(link);
+                Err(CreateError::Resources)
+            };
             let objects = addr_of_mut!((*p).objects);
+            ptr::write_bytes(objects, 0, 1);
             let socket = (*objects).socket.get();
             addr_of_mut!((*p).depth).write(Cell::new(0));
-            addr_of_mut!((*p).stop).write(AtomicBool::new(false));
             addr_of_mut!((*p).hooks).write(hooks);
+            let hooks = addr_of_mut!((*p).hooks);
 
             let mutex = (*objects).mutex.get();
             if sys::nxd_mqtt_netx_mutex_create(mutex, name) != TX_SUCCESS {
-                ptr::drop_in_place(addr_of_mut!((*p).hooks));
-                drop(user);
-                TABLE.state[index].store(FREE, Ordering::Release);
-                return Err(CreateError::Resources);
+                return fail(hooks);
             }
             let thread = (*objects).thread.get();
             let entry_fn: extern "C-unwind" fn(ULONG) = worker::<U, H>;
@@ -638,7 +885,7 @@ where
                 thread,
                 name,
                 Some(entry_fn),
-                index as ULONG,
+                0,
                 params.stack,
                 params.stack_size as ULONG,
                 params.priority,
@@ -646,20 +893,14 @@ where
             );
             if status != TX_SUCCESS {
                 sys::nxd_mqtt_netx_mutex_delete(mutex);
-                ptr::drop_in_place(addr_of_mut!((*p).hooks));
-                drop(user);
-                TABLE.state[index].store(FREE, Ordering::Release);
-                return Err(CreateError::Resources);
+                return fail(hooks);
             }
             let events = (*objects).events.get();
             if sys::nxd_mqtt_netx_events_create(events, name) != TX_SUCCESS {
                 sys::nxd_mqtt_netx_thread_terminate(thread);
                 sys::nxd_mqtt_netx_thread_delete(thread);
                 sys::nxd_mqtt_netx_mutex_delete(mutex);
-                ptr::drop_in_place(addr_of_mut!((*p).hooks));
-                drop(user);
-                TABLE.state[index].store(FREE, Ordering::Release);
-                return Err(CreateError::Resources);
+                return fail(hooks);
             }
             // As in the original, a socket that cannot be created (e.g. TCP not enabled on the
             // IP instance) does not fail create; connects fail later.
@@ -682,49 +923,52 @@ where
                 m.socket_timeout.min(m.ticks_per_second),
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
-            TABLE.owner[index].store(owner, Ordering::Release);
-            TABLE.state[index].store(LIVE, Ordering::Release);
+            (*link).live.store(true, Ordering::Release);
             sys::nxd_mqtt_netx_thread_resume(thread);
         }
         Ok(Slot {
             owner,
-            index: index + 1,
+            home: p as usize,
             _types: core::marker::PhantomData,
         })
     }
 
     /// The client, if this slot was created for the block at `owner` and not destroyed.
     pub fn get(&self, owner: usize) -> Option<&'static Shared<U, H>> {
-        if owner == 0 || self.owner != owner || self.index == 0 || self.index > MAX_CLIENTS {
+        if owner == 0 || self.owner != owner || self.home == 0 {
             return None;
         }
-        let index = self.index - 1;
-        if TABLE.state[index].load(Ordering::Acquire) != LIVE {
-            return None;
-        }
-        // SAFETY: a LIVE entry is initialised and stays so until `destroy`.
-        Some(unsafe { &*entry::<U, H>(index) })
+        // SAFETY: only create writes a non-zero `home` next to the block's own address (a
+        // block that was never created is zeroed or fails the owner check), and the client
+        // stays there until destroy clears the slot. The link says whether it is still live.
+        let shared = unsafe { &*(self.home as *const Shared<U, H>) };
+        let link = &shared.link;
+        (link.live.load(Ordering::Acquire) && link.owner == owner).then_some(shared)
     }
 
     /// After `Client::shutdown`: stops the MQTT thread, waits until it has ended and deletes
-    /// it, the socket, the event group and the mutex. Called from a callback on the MQTT
-    /// thread itself, the thread finishes the release when the callback returns and its
-    /// control block is deleted by the next create of this entry.
+    /// it, the socket, the event group and the mutex; the client's memory is free when this
+    /// returns. Called from a callback on the MQTT thread itself, the thread finishes the
+    /// release when the callback returns, and the next create or delete on another thread
+    /// deletes it and frees the memory.
     pub fn destroy(&mut self) {
         let Some(shared) = self.get(self.owner) else {
             return;
         };
-        let index = self.index - 1;
+        let p = self.home as *mut Shared<U, H>;
         self.owner = 0;
-        self.index = 0;
-        shared.stop.store(true, Ordering::Release);
+        self.home = 0;
+        let link = &shared.link;
+        link.live.store(false, Ordering::Release);
+        link.stop.store(true, Ordering::Release);
         if shared.on_worker() {
-            TABLE.zombie[index].store(true, Ordering::Release);
+            link.zombie.store(true, Ordering::Release);
             return;
         }
         shared.signal(EV_STOP);
         let thread = shared.objects.thread();
-        // SAFETY: live thread of this client; it ends at its next loop check.
+        // SAFETY: live thread of this client; it ends at its next loop check. Nobody else
+        // ends this client (it is neither live nor a zombie), so it is ours to release.
         unsafe {
             while !matches!(
                 sys::nxd_mqtt_netx_thread_state(thread),
@@ -733,7 +977,9 @@ where
                 sys::nxd_mqtt_netx_thread_sleep(1);
             }
             sys::nxd_mqtt_netx_thread_delete(thread);
-            release::<U, H>(index);
+            release(p);
+            unregister(addr_of!((*p).link));
         }
+        settle(0);
     }
 }
