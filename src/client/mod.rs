@@ -798,31 +798,27 @@ where
     }
 
     fn on_event(&mut self, now: Tick, ev: Event) -> Option<Notice> {
-        match ev {
-            Event::Connected { .. } => self.connect_result(ConnectOutcome::Accepted),
-            Event::ConnectFailed(ConnackError::Refused(code)) => {
-                self.connect_result(ConnectOutcome::Refused(code))
-            }
-            Event::ConnectFailed(ConnackError::Invalid) => {
-                self.connect_result(ConnectOutcome::Invalid)
-            }
-            Event::MessageReceived { queued } => Some(Notice::Received { queued }),
-            Event::MessageDropped(_) => None,
+        let outcome = match ev {
+            Event::Connected { .. } => ConnectOutcome::Accepted,
+            Event::ConnectFailed(ConnackError::Refused(code)) => ConnectOutcome::Refused(code),
+            Event::ConnectFailed(ConnackError::Invalid) => ConnectOutcome::Invalid,
+            Event::MessageReceived { queued } => return Some(Notice::Received { queued }),
+            Event::MessageDropped(_) => return None,
             Event::Acknowledged {
                 kind, packet_id, ..
-            } => Some(Notice::Acked { kind, packet_id }),
+            } => return Some(Notice::Acked { kind, packet_id }),
             Event::CloseRequested(reason) => {
                 if matches!(reason, CloseReason::ConnectFailed(_))
                     || self.session.state() == State::Connecting
                 {
                     // The connect already failed and was reported: hard end, no teardown.
                     let _ = self.hard_close(now);
-                    None
-                } else {
-                    self.end_connection(now)
+                    return None;
                 }
+                return self.end_connection(now);
             }
-        }
+        };
+        self.connect_result(outcome)
     }
 
     /// Records a CONNACK result: a blocking connect's waiter reports it (and calls the connect
