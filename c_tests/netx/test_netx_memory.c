@@ -15,6 +15,10 @@
  * - a memory client deleted from its own callback, a memory client's block created again
  *   without delete;
  * - at the end every pool packet is back and no ThreadX / NetX object is left.
+ *
+ * Built a second time with TABLE_ENTRIES 0 against a library without a table
+ * (NXD_MQTT_NETX_MAX_CLIENTS=0): the "table client" then lives in memory too, and every create
+ * without enough memory is refused.
  */
 #include "tx_api.h"
 #include "nx_api.h"
@@ -28,6 +32,9 @@
 #define N_MEM 4
 #define MARGIN 24 /* STATE_MARGIN of src/port/netx/ffi.rs */
 #define FILL 0xA5
+#ifndef TABLE_ENTRIES
+#define TABLE_ENTRIES 1 /* NXD_MQTT_NETX_MAX_CLIENTS of the library */
+#endif
 
 static NX_IP ip;
 static NX_PACKET_POOL pool;
@@ -49,6 +56,14 @@ typedef struct client {
 static unsigned char memory[N_MEM][NXD_MQTT_CLIENT_MEMORY_SIZE + 1];
 static unsigned char spare[NXD_MQTT_CLIENT_MEMORY_SIZE + 1];
 static unsigned char small[1024];
+#if TABLE_ENTRIES
+#define T_MEM NX_NULL /* the client t takes the table's entry */
+#define T_SIZE 0
+#else
+static unsigned char t_memory[NXD_MQTT_CLIENT_MEMORY_SIZE];
+#define T_MEM t_memory /* no table: t lives in memory too */
+#define T_SIZE sizeof t_memory
+#endif
 
 static client *client_of(NXD_MQTT_CLIENT *c)
 {
@@ -186,7 +201,10 @@ int main(void)
         TU_CHECK(!all_bytes(memory[i] + (i % 2), NXD_MQTT_CLIENT_MEMORY_SIZE, FILL), "client %u is in its memory", i);
     }
     TU_CHECK_EQ(threads(), N_MEM, "one MQTT thread each");
-    TU_REQUIRE_EQ(start(&t, "table", NX_NULL, 0), NXD_MQTT_SUCCESS, "the table's entry is still free");
+#if !TABLE_ENTRIES
+    TU_CHECK_EQ(create(&t, "table", NX_NULL, 0), NX_NO_MORE_ENTRIES, "no table: no memory is NX_NO_MORE_ENTRIES");
+#endif
+    TU_REQUIRE_EQ(start(&t, "table", T_MEM, T_SIZE), NXD_MQTT_SUCCESS, "the table's entry is still free");
     TU_CHECK_EQ(ip.nx_ip_tcp_created_sockets_count, N_MEM + 1, "a socket each");
     for (unsigned i = 0; i < N_MEM; i++) {
         check_message(&m[i], &m[i], 10 + i, "own message");
@@ -197,7 +215,7 @@ int main(void)
     for (unsigned i = 0; i < N_MEM; i++)
         TU_CHECK_EQ(m[i].notifies, i == 0 ? 3u : 2u, "no message went to the wrong client");
 
-    tu_section("the table is full");
+    tu_section("the table is full (%d entries)", TABLE_ENTRIES);
     static client x;
     TU_CHECK_EQ(create(&x, "x", NX_NULL, 0), NX_NO_MORE_ENTRIES, "no memory: NX_NO_MORE_ENTRIES");
     memset(small, FILL, sizeof small);
@@ -253,9 +271,15 @@ int main(void)
     tu_section("too little memory with a free table entry: the entry is used");
     TU_CHECK_EQ(nxd_mqtt_client_delete(&t.mqtt), NXD_MQTT_SUCCESS, "delete the table client");
     memset(small, FILL, sizeof small);
+#if TABLE_ENTRIES
     TU_REQUIRE_EQ(start(&t, "small", small, sizeof small), NXD_MQTT_SUCCESS, "create with 1024 bytes + connect");
     TU_CHECK(all_bytes(small, sizeof small, FILL), "the small memory is untouched");
     TU_CHECK_EQ(create(&x, "x", NX_NULL, 0), NX_NO_MORE_ENTRIES, "the table entry is taken");
+#else
+    TU_CHECK_EQ(create(&t, "small", small, sizeof small), NX_SIZE_ERROR, "no table: 1024 bytes is NX_SIZE_ERROR");
+    TU_CHECK(all_bytes(small, sizeof small, FILL), "the small memory is untouched");
+    TU_REQUIRE_EQ(start(&t, "small", T_MEM, T_SIZE), NXD_MQTT_SUCCESS, "create in memory + connect");
+#endif
     check_message(&t, &t, 60, "the client works");
 
     tu_section("a memory client deleted from its own callback");
