@@ -92,6 +92,18 @@ pub enum TransportError {
     Closed,
 }
 
+/// How a connection ends ([`Transport::close`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Close {
+    /// Orderly end (disconnect, broker close, ping timeout, delete): bytes already accepted by
+    /// `send` are delivered, then the connection ends in order. A port that lets the peer
+    /// confirm (NetX: `NXD_MQTT_SOCKET_TIMEOUT`) waits for it outside `close`.
+    Graceful,
+    /// Hard end (CONNACK refused or invalid, a connect that failed or gave up): at once, a
+    /// reset where the platform has one.
+    Abort,
+}
+
 /// A byte stream to the broker (TCP on the host and on NetX; anything on bare metal).
 ///
 /// Every method must return at once: the client never lets a transport block. One transport
@@ -107,9 +119,9 @@ pub trait Transport {
     /// Receives into `buf`; returns the count (0: nothing available now).
     /// A connection closed by the peer is `Err(TransportError::Closed)`.
     fn recv(&mut self, buf: &mut [u8]) -> Result<usize, TransportError>;
-    /// Closes the connection (idempotent). Bytes already accepted by `send` should still be
-    /// delivered if the platform can (graceful close).
-    fn close(&mut self);
+    /// Closes the connection (idempotent), `how` the client ends it. With [`Close::Graceful`]
+    /// bytes already accepted by `send` should still be delivered if the platform can.
+    fn close(&mut self, how: Close);
 }
 
 /// What [`Port::wait`] did.
@@ -458,7 +470,7 @@ where
                 Phase::Transport
             }
             Err(_) => {
-                self.transport.close();
+                self.transport.close(Close::Abort);
                 self.session.connection_closed(now);
                 self.link = Link::Closed;
                 return Err(StartError::TransportFailed);
@@ -480,7 +492,7 @@ where
             _ => ConnectOutcome::NoConnack,
         };
         if self.session.state() != State::Idle {
-            let _ = self.hard_close(now);
+            let _ = self.hard_close(now, Close::Abort);
         }
         outcome
     }
@@ -812,7 +824,7 @@ where
                     || self.session.state() == State::Connecting
                 {
                     // The connect already failed and was reported: hard end, no teardown.
-                    let _ = self.hard_close(now);
+                    let _ = self.hard_close(now, Close::Abort);
                     return None;
                 }
                 return self.end_connection(now);
@@ -849,7 +861,7 @@ where
                 Phase::Transport => ConnectOutcome::TransportFailed,
                 Phase::Connack => ConnectOutcome::NoConnack,
             };
-            let _ = self.hard_close(now);
+            let _ = self.hard_close(now, Close::Abort);
             if a.blocking {
                 // The waiting connect reports it (no callback, no teardown: a hard end).
                 self.attempt = Some(Attempt {
@@ -870,10 +882,10 @@ where
         self.end_connection(now)
     }
 
-    /// Closes the transport and tells the session (no notices, queues untouched); returns
-    /// the session state before.
-    fn hard_close(&mut self, now: Tick) -> State {
-        self.transport.close();
+    /// Closes the transport (`how`) and tells the session (no notices, queues untouched);
+    /// returns the session state before.
+    fn hard_close(&mut self, now: Tick, how: Close) -> State {
+        self.transport.close(how);
         self.link = Link::Closed;
         self.reset_io();
         self.session.connection_closed(now)
@@ -884,7 +896,7 @@ where
     /// the receive queue is emptied and credentials cleared after that callback.
     fn end_connection(&mut self, now: Tick) -> Option<Notice> {
         let pending = self.pending_attempt();
-        let before = self.hard_close(now);
+        let before = self.hard_close(now, Close::Graceful);
         match (before, pending) {
             (State::Idle, _) => None,
             (State::Connected, _) => {

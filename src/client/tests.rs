@@ -27,6 +27,8 @@ struct Wire {
     eof: bool,
     opens: usize,
     closes: usize,
+    /// How each close ended the connection.
+    close_kinds: Vec<Close>,
 }
 
 struct FakeTransport(Rc<RefCell<Wire>>);
@@ -75,8 +77,10 @@ impl Transport for FakeTransport {
         }
         Ok(n)
     }
-    fn close(&mut self) {
-        self.0.borrow_mut().closes += 1;
+    fn close(&mut self, how: Close) {
+        let mut w = self.0.borrow_mut();
+        w.closes += 1;
+        w.close_kinds.push(how);
     }
 }
 
@@ -273,7 +277,11 @@ fn blocking_connect_phases_time_out_with_their_own_codes() {
     );
     assert_eq!(port.now().wrapping_sub(t0), 50);
     assert_eq!(g.borrow().session().state(), State::Idle);
-    assert_eq!(wire.borrow().closes, 1);
+    assert_eq!(
+        wire.borrow().close_kinds,
+        vec![Close::Abort],
+        "a connect that gave up"
+    );
     // TCP completes after 10 polls, no CONNACK: NoConnack after 10 + 50 ticks.
     wire.borrow_mut().open_after_polls = Some(10);
     g.borrow_mut()
@@ -313,6 +321,11 @@ fn blocking_connect_refused_and_accepted() {
         ConnectOutcome::Refused(4)
     );
     assert_eq!(g.borrow().session().state(), State::Idle);
+    assert_eq!(
+        wire.borrow().close_kinds,
+        vec![Close::Abort],
+        "a refused CONNACK is a hard end"
+    );
     assert!(
         port.hooks.log.borrow().is_empty(),
         "the blocking caller reports CONNACK results itself"
@@ -382,7 +395,11 @@ fn orderly_teardown_notifies_before_emptying_the_queue() {
     let c = port.cell.borrow();
     assert_eq!(c.session().state(), State::Idle);
     assert_eq!(c.user, vec!["teardown after queue cleared"]);
-    assert_eq!(wire.borrow().closes, 1);
+    assert_eq!(
+        wire.borrow().close_kinds,
+        vec![Close::Graceful],
+        "broker close: orderly"
+    );
 }
 
 #[test]
@@ -393,6 +410,11 @@ fn application_disconnect_sends_disconnect_then_notifies() {
     TestCore::disconnect(&port, &mut g);
     assert_eq!(wire.borrow().from_client, vec![0xE0, 0]);
     assert_eq!(*port.hooks.log.borrow(), vec![Notice::Disconnected]);
+    assert_eq!(
+        wire.borrow().close_kinds,
+        vec![Close::Graceful],
+        "disconnect: orderly"
+    );
     // Idle: nothing is sent, nothing is notified.
     TestCore::disconnect(&port, &mut g);
     assert_eq!(wire.borrow().from_client, vec![0xE0, 0]);

@@ -3,7 +3,7 @@
 use core::cell::Cell;
 
 use super::ffi::NXD_MQTT_TRANSPORT;
-use crate::client::{Endpoint, IpAddr, Progress, Tick, Transport, TransportError};
+use crate::client::{Close, Endpoint, IpAddr, Progress, Tick, Transport, TransportError};
 use crate::ffi::netx_codes::{NX_IN_PROGRESS, NX_SUCCESS};
 use crate::ffi::types::{NxdIpAddress, NXD_ADDRESS, UINT, ULONG, VOID};
 
@@ -171,7 +171,8 @@ impl Transport for CallbackTransport {
         Ok((n as usize).min(len))
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, _how: Close) {
+        // Both ends alike: the application's close callback has no such argument.
         let was_started = self.to.take().is_some();
         self.open = false;
         if !was_started {

@@ -188,8 +188,30 @@ impl<U, H> Deref for Guard<'_, U, H> {
 }
 
 impl<U, H> Drop for Guard<'_, U, H> {
+    /// Releases the lock. The last release also runs an orderly close the client asked for
+    /// ([`transport`]): its disconnect waits for the broker without the lock.
     fn drop(&mut self) {
-        self.shared.unlock();
+        let shared = self.shared;
+        let close = if shared.depth.get() == 1 {
+            shared
+                .core
+                .try_borrow()
+                .ok()
+                .and_then(|c| c.transport().begin_close())
+        } else {
+            None
+        };
+        shared.unlock();
+        if let Some((socket, wait, closing)) = close {
+            // SAFETY: the client exists until this thread returns from its API call (or, for
+            // the MQTT thread, until it has ended), so its socket and transport do too.
+            unsafe { NetxTransport::end_close(socket, wait, closing) };
+            shared.acquire();
+            if let Ok(c) = shared.core.try_borrow() {
+                c.transport().finish_close();
+            }
+            shared.unlock();
+        }
     }
 }
 
@@ -920,6 +942,7 @@ where
                 socket,
                 params.pool.cast::<NX_PACKET_POOL>(),
                 created,
+                m.socket_timeout,
                 m.socket_timeout.min(m.ticks_per_second),
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));

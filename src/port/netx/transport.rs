@@ -11,20 +11,27 @@
 //! packets NetX queued on the socket (from the IP instance's pool); they are copied out and
 //! released as soon as they are consumed, so no packet is held by the client between calls
 //! except the one segment being read. Every NetX call here uses `NX_NO_WAIT`, except the
-//! disconnect in [`NetxTransport::close`].
+//! disconnects of an orderly close (below).
 //!
-//! Closing: the original ends a connection with an orderly disconnect (FIN, waiting up to
-//! `NXD_MQTT_SOCKET_TIMEOUT`, default forever) with its mutex released, and with a reset
-//! (`NX_NO_WAIT`) after a refused CONNACK. Here `close` runs with the client lock held and
-//! does not know which case it is, so it always sends FIN and waits for the broker's FIN at
-//! most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter; NetX then ends the
-//! socket. Anything already handed to `send` (a DISCONNECT) goes out before the FIN.
+//! Closing, as the original does it: a hard end ([`Close::Abort`]: refused CONNACK, failed
+//! connect) resets the connection (`nx_tcp_socket_disconnect` with `NX_NO_WAIT`) and unbinds
+//! at once. An orderly end ([`Close::Graceful`]: disconnect, broker close, ping timeout,
+//! delete) sends FIN and waits up to `NXD_MQTT_SOCKET_TIMEOUT` (default forever) for the
+//! broker, without the client lock: `close` only records it; the thread that releases the
+//! client lock last takes it over ([`NetxTransport::begin_close`]), runs the disconnect with
+//! that wait after the release, and unbinds under the lock again
+//! ([`NetxTransport::finish_close`]). Anything already handed to `send` (a DISCONNECT) goes out
+//! before the FIN. A connect while an orderly end is still waiting in another thread waits for
+//! it at most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter (with the lock
+//! held), then fails; a connect before anybody took it over (a callback reconnecting at once)
+//! runs the orderly disconnect itself with that bounded wait.
 
 use core::cell::Cell;
 use core::ptr;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 use super::sys::{self, NX_PACKET, NX_PACKET_POOL, NX_TCP_SOCKET, ULONG};
-use crate::client::{Endpoint, IpAddr, Progress, Transport, TransportError};
+use crate::client::{Close, Endpoint, IpAddr, Progress, Transport, TransportError};
 
 // NetX Duo return codes and TCP states used here (values of nx_api.h).
 const NX_SUCCESS: u32 = 0x00;
@@ -42,6 +49,16 @@ const NX_TCP_ESTABLISHED: u32 = 5;
 const NX_TCP_CLOSE_WAIT: u32 = 6;
 const NX_NO_WAIT: ULONG = 0;
 
+// Where an orderly close stands (`NetxTransport::closing`).
+/// No close pending.
+const OPEN: u8 = 0;
+/// `close(Graceful)` ran: the disconnect with its wait is still to be done.
+const REQUESTED: u8 = 1;
+/// A thread took it over and waits in the disconnect without the client lock.
+const WAITING: u8 = 2;
+/// That disconnect returned: the socket is closed, the unbind (under the lock) is left.
+const ENDED: u8 = 3;
+
 /// A client's TCP connection through NetX Duo.
 pub struct NetxTransport {
     socket: *mut NX_TCP_SOCKET,
@@ -49,11 +66,17 @@ pub struct NetxTransport {
     /// The socket was created (create ignores a failure, as the original does; then every
     /// connect fails).
     usable: bool,
-    bound: bool,
+    bound: Cell<bool>,
+    /// Orderly close in progress (`OPEN`, `REQUESTED`, `WAITING`, `ENDED`). Atomic: the thread
+    /// waiting in the disconnect marks it `ENDED` without the client lock.
+    closing: AtomicU8,
+    /// Wait option of an orderly disconnect (`NXD_MQTT_SOCKET_TIMEOUT`).
+    socket_timeout: ULONG,
     /// Received segment being read, and the offset of its first unread byte.
     pending: *mut NX_PACKET,
     offset: ULONG,
-    /// Wait option of the disconnect at close (see the module documentation).
+    /// Longest wait for an orderly close with the client lock held (see the module
+    /// documentation): `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter.
     close_wait: ULONG,
     /// Reserved pool packets (linked through `nx_packet_queue_next`), how many, and how many
     /// more bytes sent they are reserved for. Cells: publish hands packets over through the
@@ -170,13 +193,16 @@ impl NetxTransport {
         socket: *mut NX_TCP_SOCKET,
         pool: *mut NX_PACKET_POOL,
         usable: bool,
+        socket_timeout: ULONG,
         close_wait: ULONG,
     ) -> Self {
         NetxTransport {
             socket,
             pool,
             usable,
-            bound: false,
+            bound: Cell::new(false),
+            closing: AtomicU8::new(OPEN),
+            socket_timeout,
             pending: ptr::null_mut(),
             offset: 0,
             close_wait,
@@ -258,6 +284,83 @@ impl NetxTransport {
         unsafe { sys::nxd_mqtt_netx_tcp_state(self.socket) }
     }
 
+    /// An orderly close waits to be done: the caller (about to release the client lock for
+    /// the last time) takes it over. Returns the socket, the wait option and the state to
+    /// mark `ENDED` once the disconnect returned; the caller then runs
+    /// [`NetxTransport::end_close`] without the lock and [`NetxTransport::finish_close`] with
+    /// it.
+    pub(super) fn begin_close(&self) -> Option<(*mut NX_TCP_SOCKET, ULONG, *const AtomicU8)> {
+        self.closing
+            .compare_exchange(REQUESTED, WAITING, Ordering::AcqRel, Ordering::Acquire)
+            .ok()?;
+        Some((self.socket, self.socket_timeout, &self.closing))
+    }
+
+    /// The orderly disconnect taken over by [`NetxTransport::begin_close`], run without the
+    /// client lock: FIN, waiting up to `wait` for the broker, then marks it ended.
+    ///
+    /// # Safety
+    /// The arguments come from `begin_close` of a transport that still exists (its client is
+    /// not released before this returns).
+    pub(super) unsafe fn end_close(
+        socket: *mut NX_TCP_SOCKET,
+        wait: ULONG,
+        closing: *const AtomicU8,
+    ) {
+        // SAFETY: per the contract; nobody else uses the socket while the state is WAITING.
+        unsafe {
+            sys::nxd_mqtt_netx_tcp_disconnect(socket, wait);
+            (*closing).store(ENDED, Ordering::Release);
+        }
+    }
+
+    /// Under the client lock after [`NetxTransport::end_close`]: unbinds the socket (unless a
+    /// connect did it meanwhile).
+    pub(super) fn finish_close(&self) {
+        if self.closing.load(Ordering::Acquire) == ENDED {
+            self.disconnect_now(NX_NO_WAIT);
+        }
+    }
+
+    /// Ends the connection at once, `wait` ticks at most for an orderly end (`NX_NO_WAIT`:
+    /// a reset), and unbinds the socket.
+    fn disconnect_now(&self, wait: ULONG) {
+        if self.state() != NX_TCP_CLOSED {
+            // SAFETY: created socket, not used by another thread (no close WAITING).
+            unsafe { sys::nxd_mqtt_netx_tcp_disconnect(self.socket, wait) };
+        }
+        // SAFETY: created socket; unbinding a closed socket.
+        unsafe { sys::nxd_mqtt_netx_tcp_unbind(self.socket) };
+        self.bound.set(false);
+        self.closing.store(OPEN, Ordering::Release);
+    }
+
+    /// Before a connect: ends what is left of the last connection (see the module
+    /// documentation). `Err` when an orderly close waiting in another thread did not end in
+    /// time.
+    fn settle_close(&mut self) -> Result<(), TransportError> {
+        if !self.usable || !self.bound.get() {
+            return Ok(());
+        }
+        match self.closing.load(Ordering::Acquire) {
+            REQUESTED => self.disconnect_now(self.close_wait),
+            WAITING => {
+                let mut waited: ULONG = 0;
+                while self.closing.load(Ordering::Acquire) == WAITING {
+                    if waited >= self.close_wait {
+                        return Err(TransportError::Failed);
+                    }
+                    // SAFETY: plain ThreadX call from the connecting thread.
+                    unsafe { sys::nxd_mqtt_netx_thread_sleep(1) };
+                    waited += 1;
+                }
+                self.disconnect_now(NX_NO_WAIT);
+            }
+            _ => self.disconnect_now(NX_NO_WAIT),
+        }
+        Ok(())
+    }
+
     /// Builds one outbound packet holding a prefix of `bytes` (reserved packets first, then
     /// the pool without waiting); returns it and the count.
     fn build(&self, bytes: &[u8]) -> Option<(*mut NX_PACKET, usize)> {
@@ -290,7 +393,10 @@ impl NetxTransport {
 
 impl Transport for NetxTransport {
     fn open(&mut self, to: &Endpoint) -> Result<Progress, TransportError> {
-        self.close();
+        self.drop_pending();
+        self.spare_bytes.set(0);
+        self.release_spares(usize::MAX);
+        self.settle_close()?;
         if !self.usable {
             return Err(TransportError::Failed);
         }
@@ -299,7 +405,7 @@ impl Transport for NetxTransport {
         if s != NX_SUCCESS && s != NX_ALREADY_BOUND {
             return Err(TransportError::Failed);
         }
-        self.bound = true;
+        self.bound.set(true);
         let (version, address): (u32, [u8; 16]) = match to.ip {
             IpAddr::V4(a) => {
                 let mut b = [0u8; 16];
@@ -322,14 +428,14 @@ impl Transport for NetxTransport {
             NX_SUCCESS => Ok(Progress::Done),
             NX_IN_PROGRESS => Ok(Progress::InProgress),
             _ => {
-                self.close();
+                self.close(Close::Abort);
                 Err(TransportError::Failed)
             }
         }
     }
 
     fn poll_open(&mut self) -> Result<Progress, TransportError> {
-        if !self.usable || !self.bound {
+        if !self.usable || !self.bound.get() || self.closing.load(Ordering::Acquire) != OPEN {
             return Err(TransportError::Failed);
         }
         match self.state() {
@@ -343,7 +449,7 @@ impl Transport for NetxTransport {
         if bytes.is_empty() {
             return Ok(0);
         }
-        if !self.usable || !self.bound {
+        if !self.usable || !self.bound.get() || self.closing.load(Ordering::Acquire) != OPEN {
             return Err(TransportError::Failed);
         }
         let Some((packet, n)) = self.build(bytes) else {
@@ -374,7 +480,7 @@ impl Transport for NetxTransport {
         if buf.is_empty() {
             return Ok(0);
         }
-        if !self.usable || !self.bound {
+        if !self.usable || !self.bound.get() || self.closing.load(Ordering::Acquire) != OPEN {
             return Err(TransportError::Failed);
         }
         loop {
@@ -423,20 +529,24 @@ impl Transport for NetxTransport {
         }
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, how: Close) {
         self.drop_pending();
         self.spare_bytes.set(0);
         self.release_spares(usize::MAX);
-        if !self.usable || !self.bound {
+        if !self.usable || !self.bound.get() {
             return;
         }
-        if self.state() != NX_TCP_CLOSED {
-            // SAFETY: created socket. Orderly close (FIN) with a bounded wait (module doc).
-            unsafe { sys::nxd_mqtt_netx_tcp_disconnect(self.socket, self.close_wait) };
+        match self.closing.load(Ordering::Acquire) {
+            // Being ended in order by another thread (a hard end now could not stop its
+            // disconnect; a connect that follows waits for it).
+            WAITING => {}
+            REQUESTED if how == Close::Graceful => {}
+            _ if how == Close::Graceful && self.state() != NX_TCP_CLOSED => {
+                // The disconnect with its wait runs when the client lock is released.
+                self.closing.store(REQUESTED, Ordering::Release);
+            }
+            _ => self.disconnect_now(NX_NO_WAIT),
         }
-        // SAFETY: created socket; unbinding a closed socket.
-        unsafe { sys::nxd_mqtt_netx_tcp_unbind(self.socket) };
-        self.bound = false;
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use crate::client::{Endpoint, IpAddr, Progress, Transport, TransportError};
+use crate::client::{Close, Endpoint, IpAddr, Progress, Transport, TransportError};
 
 /// A TCP connection to the broker; one object serves every connection of a client.
 #[derive(Debug, Default)]
@@ -202,7 +202,8 @@ impl Transport for TcpTransport {
         }
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, _how: Close) {
+        // Both ends alike: the host waits for nobody.
         if let Some(fd) = self.fd.take() {
             // shutdown() acts on the connection itself: queued bytes go out, then FIN, at
             // once — even while the MQTT thread still has the descriptor in a poll() (a plain
