@@ -186,7 +186,7 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * its ThreadX / NetX control blocks (default capacities), with room to align the memory and
  * 24 bytes for padding between control blocks of different alignments.
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 9675
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 9679
 #endif
 
 #if defined(NXD_MQTT_PORT_NETX)

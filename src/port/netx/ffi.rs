@@ -14,7 +14,7 @@ use crate::ffi::types::ULONG;
 /// its ThreadX / NetX control blocks (default capacities), with room to align the memory and
 /// 24 bytes for padding between control blocks of different alignments.
 #[cfg(feature = "netx")]
-pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_32: usize = 9675;
+pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_32: usize = 9679;
 
 /// `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
 #[cfg(feature = "netx")]
