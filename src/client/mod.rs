@@ -99,8 +99,8 @@ pub enum Close {
     /// `send` are delivered, then the connection ends in order. A port that lets the peer
     /// confirm (NetX: `NXD_MQTT_SOCKET_TIMEOUT`) waits for it outside `close`.
     Graceful,
-    /// Hard end (CONNACK refused or invalid, a connect that failed or gave up): at once, a
-    /// reset where the platform has one.
+    /// Hard end (CONNACK refused or invalid, a connect that failed or gave up): without a
+    /// long wait for the peer (NetX: at most one second, then a reset).
     Abort,
 }
 

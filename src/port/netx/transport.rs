@@ -13,18 +13,21 @@
 //! except the one segment being read. Every NetX call here uses `NX_NO_WAIT`, except the
 //! disconnects of an orderly close (below).
 //!
-//! Closing, as the original does it: a hard end ([`Close::Abort`]: refused CONNACK, failed
-//! connect) resets the connection (`nx_tcp_socket_disconnect` with `NX_NO_WAIT`) and unbinds
-//! at once. An orderly end ([`Close::Graceful`]: disconnect, broker close, ping timeout,
+//! Closing: an orderly end ([`Close::Graceful`]: disconnect, broker close, ping timeout,
 //! delete) sends FIN and waits up to `NXD_MQTT_SOCKET_TIMEOUT` (default forever) for the
-//! broker, without the client lock: `close` only records it; the thread that releases the
-//! client lock last takes it over ([`NetxTransport::begin_close`]), runs the disconnect with
-//! that wait after the release, and unbinds under the lock again
-//! ([`NetxTransport::finish_close`]). Anything already handed to `send` (a DISCONNECT) goes out
-//! before the FIN. A connect while an orderly end is still waiting in another thread waits for
-//! it at most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter (with the lock
-//! held), then fails; a connect before anybody took it over (a callback reconnecting at once)
-//! runs the orderly disconnect itself with that bounded wait.
+//! broker, as the original does. A hard end ([`Close::Abort`]: refused CONNACK, failed
+//! connect) also sends FIN but waits at most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever
+//! is shorter (the original resets at once, `NX_NO_WAIT`; with a reset, a broker that sends
+//! its CONNACK and then disconnects itself, as NetX Duo's connack_error test does, may find
+//! its socket reset before its own disconnect, depending on thread priorities). NetX resets
+//! the connection when the wait ends first. Neither wait holds the client lock: `close` only
+//! records it; the thread that releases the client lock last takes it over
+//! ([`NetxTransport::begin_close`]), runs the disconnect after the release, and unbinds under
+//! the lock again ([`NetxTransport::finish_close`]). Anything already handed to `send` (a
+//! DISCONNECT) goes out before the FIN. A connect while such a wait goes on in another thread
+//! waits for it at most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter (with
+//! the lock held), then fails; a connect before anybody took the close over (a callback
+//! reconnecting at once) runs the disconnect itself with that bounded wait.
 
 use core::cell::Cell;
 use core::ptr;
@@ -49,11 +52,13 @@ const NX_TCP_ESTABLISHED: u32 = 5;
 const NX_TCP_CLOSE_WAIT: u32 = 6;
 const NX_NO_WAIT: ULONG = 0;
 
-// Where an orderly close stands (`NetxTransport::closing`).
+// Where a close stands (`NetxTransport::closing`).
 /// No close pending.
 const OPEN: u8 = 0;
 /// `close(Graceful)` ran: the disconnect with its wait is still to be done.
-const REQUESTED: u8 = 1;
+const ORDERLY: u8 = 1;
+/// `close(Abort)` ran: the disconnect with the shorter wait is still to be done.
+const HARD: u8 = 4;
 /// A thread took it over and waits in the disconnect without the client lock.
 const WAITING: u8 = 2;
 /// That disconnect returned: the socket is closed, the unbind (under the lock) is left.
@@ -67,7 +72,7 @@ pub struct NetxTransport {
     /// connect fails).
     usable: bool,
     bound: Cell<bool>,
-    /// Orderly close in progress (`OPEN`, `REQUESTED`, `WAITING`, `ENDED`). Atomic: the thread
+    /// Close in progress (`OPEN`, `ORDERLY`, `HARD`, `WAITING`, `ENDED`). Atomic: the thread
     /// waiting in the disconnect marks it `ENDED` without the client lock.
     closing: AtomicU8,
     /// Wait option of an orderly disconnect (`NXD_MQTT_SOCKET_TIMEOUT`).
@@ -75,8 +80,9 @@ pub struct NetxTransport {
     /// Received segment being read, and the offset of its first unread byte.
     pending: *mut NX_PACKET,
     offset: ULONG,
-    /// Longest wait for an orderly close with the client lock held (see the module
-    /// documentation): `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter.
+    /// Wait option of a hard end's disconnect, and longest wait for a close with the client
+    /// lock held (see the module documentation): `NXD_MQTT_SOCKET_TIMEOUT` or one second,
+    /// whichever is shorter.
     close_wait: ULONG,
     /// Reserved pool packets (linked through `nx_packet_queue_next`), how many, and how many
     /// more bytes sent they are reserved for. Cells: publish hands packets over through the
@@ -284,20 +290,24 @@ impl NetxTransport {
         unsafe { sys::nxd_mqtt_netx_tcp_state(self.socket) }
     }
 
-    /// An orderly close waits to be done: the caller (about to release the client lock for
+    /// A close waits to be done: the caller (about to release the client lock for
     /// the last time) takes it over. Returns the socket, the wait option and the state to
     /// mark `ENDED` once the disconnect returned; the caller then runs
     /// [`NetxTransport::end_close`] without the lock and [`NetxTransport::finish_close`] with
     /// it.
     pub(super) fn begin_close(&self) -> Option<(*mut NX_TCP_SOCKET, ULONG, *const AtomicU8)> {
-        self.closing
-            .compare_exchange(REQUESTED, WAITING, Ordering::AcqRel, Ordering::Acquire)
-            .ok()?;
-        Some((self.socket, self.socket_timeout, &self.closing))
+        let wait = match self.closing.load(Ordering::Acquire) {
+            ORDERLY => self.socket_timeout,
+            HARD => self.close_wait,
+            _ => return None,
+        };
+        // Under the client lock: nobody else changes the state now.
+        self.closing.store(WAITING, Ordering::Release);
+        Some((self.socket, wait, &self.closing))
     }
 
-    /// The orderly disconnect taken over by [`NetxTransport::begin_close`], run without the
-    /// client lock: FIN, waiting up to `wait` for the broker, then marks it ended.
+    /// The disconnect taken over by [`NetxTransport::begin_close`], run without the client
+    /// lock: FIN, waiting up to `wait` for the broker, then marks it ended.
     ///
     /// # Safety
     /// The arguments come from `begin_close` of a transport that still exists (its client is
@@ -343,7 +353,7 @@ impl NetxTransport {
             return Ok(());
         }
         match self.closing.load(Ordering::Acquire) {
-            REQUESTED => self.disconnect_now(self.close_wait),
+            ORDERLY | HARD => self.disconnect_now(self.close_wait),
             WAITING => {
                 let mut waited: ULONG = 0;
                 while self.closing.load(Ordering::Acquire) == WAITING {
@@ -536,14 +546,19 @@ impl Transport for NetxTransport {
         if !self.usable || !self.bound.get() {
             return;
         }
+        let requested = match how {
+            Close::Graceful => ORDERLY,
+            Close::Abort => HARD,
+        };
         match self.closing.load(Ordering::Acquire) {
-            // Being ended in order by another thread (a hard end now could not stop its
-            // disconnect; a connect that follows waits for it).
-            WAITING => {}
-            REQUESTED if how == Close::Graceful => {}
-            _ if how == Close::Graceful && self.state() != NX_TCP_CLOSED => {
+            // Being ended by another thread (a connect that follows waits for it), or a hard
+            // end asked for already.
+            WAITING | HARD => {}
+            // Asked for: a hard end shortens the wait.
+            ORDERLY => self.closing.store(requested, Ordering::Release),
+            _ if self.state() != NX_TCP_CLOSED => {
                 // The disconnect with its wait runs when the client lock is released.
-                self.closing.store(REQUESTED, Ordering::Release);
+                self.closing.store(requested, Ordering::Release);
             }
             _ => self.disconnect_now(NX_NO_WAIT),
         }
