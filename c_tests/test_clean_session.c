@@ -53,7 +53,9 @@ int main(void)
     TU_CHECK_EQ(nxd_mqtt_client_subscribe(&a.mqtt, filter, (UINT)strlen(filter), 2), NXD_MQTT_SUCCESS,
                 "subscribe cs/# QoS 2");
     /* Own round trip: the subscription is active at the broker. */
-    TU_CHECK_EQ(tu_publish(&a, marker, "ready", 5, 0, 1), NXD_MQTT_SUCCESS, "publish a marker");
+    /* QoS 0: a QoS 1 marker could still await its PUBACK at the disconnect below and would then
+     * be resent on the clean-session-0 reconnect, adding a message the count does not expect. */
+    TU_CHECK_EQ(tu_publish(&a, marker, "ready", 5, 0, 0), NXD_MQTT_SUCCESS, "publish a marker at QoS 0");
     TU_CHECK(tu_client_wait_msgs(&a, 1, 10000) == 1, "marker came back (subscription active)");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&a.mqtt), NXD_MQTT_SUCCESS, "disconnect (session kept by the broker)");
 
