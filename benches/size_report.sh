@@ -147,7 +147,7 @@ for b in "${boards[@]}"; do
     IFS=: read -r cpu machine target <<<"$b"
     map="$BUILD/$machine/mqtt_client.map"
     printf '\nBiggest library input sections on %s (%s), top %s:\n' "$machine" "$target" "$TOP"
-    attribute "$map" 'libnxd_mqtt\\.a\\(' | awk '$1 == "S" { print $3, $2, $5, $4 }' | sort -k1,1nr | head -n "$TOP" |
+    attribute "$map" 'libnxd_mqtt\\.a\\(' | awk '$1 == "S" { print $3, $2, $5, $4 }' | sort -k1,1nr | awk -v n="$TOP" 'NR <= n' |
         while read -r size cls sec file; do
             sym=${sec#.text.}; sym=${sym#.rodata.}; sym=${sym#.data.}; sym=${sym#.bss.}
             obj=${file##*(}; obj=${obj%)}
