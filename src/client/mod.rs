@@ -1,8 +1,8 @@
 //! Drives one [`Session`] over a platform port: the transport, the MQTT thread (or the
 //! application's poll loop), blocking waits with timeouts in ticks, and callbacks.
 //!
-//! This layer is platform-free and has no `unsafe`. A port (`crate::port::*`) supplies four
-//! small things, and everything else here works the same on every platform:
+//! This layer is platform-free (`#![forbid(unsafe_code)]`). A port (`crate::port::*`) supplies
+//! four small things, and everything else here works the same on every platform:
 //!
 //! | Piece | Trait / item | posix (host) | bare (no RTOS) | netx (ThreadX) |
 //! |---|---|---|---|---|
@@ -41,6 +41,7 @@
 //! Ticks ([`Tick`], wrapping `u32`) at the rate the session's `Config::ticks_per_second`
 //! says (`NX_IP_PERIODIC_RATE`, 100). Blocking timeouts are `Option<Tick>` durations: `None`
 //! waits without limit (`NX_WAIT_FOREVER`).
+#![forbid(unsafe_code)]
 
 use core::cell::RefCell;
 use core::ops::Deref;

@@ -16,7 +16,7 @@
 //! * [`FrameReader`] accepts bytes in any split and yields whole frames, bounded by a maximum
 //!   inbound packet size; an oversize packet is skipped (not buffered whole) and reported.
 //!
-//! Pure code: no I/O, no `unsafe`, no panics on any input.
+//! Pure code: no I/O, `#![forbid(unsafe_code)]`, no panics on any input.
 #![forbid(unsafe_code)]
 
 /// Largest value the remaining-length field can carry (4 bytes of 7 bits).
