@@ -28,6 +28,9 @@
 //! Only one port is active in a build; `posix` wins if several features are enabled.
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+#[cfg(any(feature = "bare", feature = "netx"))]
+mod build_config;
+
 #[cfg(feature = "posix")]
 pub mod posix;
 

@@ -17,33 +17,7 @@
 //! follows these values: an application built against a library with other capacities must use
 //! a header generated for that library (see `ffi::control_block`).
 
-/// Parses a decimal `usize` at compile time; `default` when the variable is not set. A value
-/// that is not a positive decimal number stops the build.
-const fn capacity(value: Option<&str>, default: usize) -> usize {
-    let Some(text) = value else { return default };
-    let bytes = text.as_bytes();
-    assert!(!bytes.is_empty(), "NXD_MQTT_BARE_* capacity: empty value");
-    let mut n: usize = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let d = bytes[i];
-        assert!(
-            d.is_ascii_digit(),
-            "NXD_MQTT_BARE_* capacity: not a decimal number"
-        );
-        n = match n.checked_mul(10) {
-            Some(v) => v,
-            None => panic!("NXD_MQTT_BARE_* capacity: too large"),
-        };
-        n = match n.checked_add((d - b'0') as usize) {
-            Some(v) => v,
-            None => panic!("NXD_MQTT_BARE_* capacity: too large"),
-        };
-        i += 1;
-    }
-    assert!(n > 0, "NXD_MQTT_BARE_* capacity: must be positive");
-    n
-}
+use crate::port::build_config::capacity;
 
 /// Largest inbound packet (`NXD_MQTT_BARE_RX`).
 pub const RX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_BARE_RX"), 4096);
@@ -57,27 +31,3 @@ pub const TX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_BARE_TX"), 4096);
 pub const INFLIGHT_CAPACITY: usize = capacity(option_env!("NXD_MQTT_BARE_INFLIGHT"), 8);
 /// Transport staging buffer, each way (`NXD_MQTT_BARE_IO`).
 pub const IO_CAPACITY: usize = capacity(option_env!("NXD_MQTT_BARE_IO"), 128);
-
-#[cfg(test)]
-mod tests {
-    use super::capacity;
-
-    #[test]
-    fn parses_decimal_values_and_defaults() {
-        assert_eq!(capacity(None, 77), 77);
-        assert_eq!(capacity(Some("4096"), 1), 4096);
-        assert_eq!(capacity(Some("1"), 9), 1);
-    }
-
-    #[test]
-    #[should_panic(expected = "not a decimal number")]
-    fn rejects_non_digits() {
-        let _ = capacity(Some("4k"), 1);
-    }
-
-    #[test]
-    #[should_panic(expected = "must be positive")]
-    fn rejects_zero() {
-        let _ = capacity(Some("0"), 1);
-    }
-}

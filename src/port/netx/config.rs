@@ -17,38 +17,7 @@
 //! | `NXD_MQTT_NETX_INFLIGHT` | 8 | in-flight records (QoS 1/2 flows, SUBSCRIBE/UNSUBSCRIBE awaiting ack) |
 //! | `NXD_MQTT_NETX_IO` | 512 | staging buffer between NetX packets and the session, each way |
 
-/// Parses a positive decimal `usize` at compile time; `default` when the variable is unset.
-const fn capacity(value: Option<&str>, default: usize) -> usize {
-    let n = count(value, default);
-    assert!(n > 0, "NXD_MQTT_NETX_* capacity: must be positive");
-    n
-}
-
-/// Parses a decimal `usize` (0 allowed) at compile time; `default` when the variable is unset.
-const fn count(value: Option<&str>, default: usize) -> usize {
-    let Some(text) = value else { return default };
-    let bytes = text.as_bytes();
-    assert!(!bytes.is_empty(), "NXD_MQTT_NETX_* capacity: empty value");
-    let mut n: usize = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let d = bytes[i];
-        assert!(
-            d.is_ascii_digit(),
-            "NXD_MQTT_NETX_* capacity: not a decimal number"
-        );
-        n = match n.checked_mul(10) {
-            Some(v) => v,
-            None => panic!("NXD_MQTT_NETX_* capacity: too large"),
-        };
-        n = match n.checked_add((d - b'0') as usize) {
-            Some(v) => v,
-            None => panic!("NXD_MQTT_NETX_* capacity: too large"),
-        };
-        i += 1;
-    }
-    n
-}
+use crate::port::build_config::{capacity, count};
 
 /// Entries of the client table (`NXD_MQTT_NETX_MAX_CLIENTS`): clients that can exist at the
 /// same time besides those placed in the application's memory. 0: no table (every create
@@ -66,27 +35,3 @@ pub const TX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_TX"), 2048);
 pub const INFLIGHT_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_INFLIGHT"), 8);
 /// Staging buffer between NetX packets and the session, each way (`NXD_MQTT_NETX_IO`).
 pub const IO_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_IO"), 512);
-
-#[cfg(test)]
-mod tests {
-    use super::capacity;
-
-    #[test]
-    fn parses_decimal_values_and_defaults() {
-        assert_eq!(capacity(None, 5), 5);
-        assert_eq!(capacity(Some("2048"), 1), 2048);
-        assert_eq!(super::count(Some("0"), 1), 0);
-    }
-
-    #[test]
-    #[should_panic(expected = "must be positive")]
-    fn capacities_are_positive() {
-        let _ = capacity(Some("0"), 1);
-    }
-
-    #[test]
-    #[should_panic(expected = "not a decimal number")]
-    fn rejects_non_digits() {
-        let _ = capacity(Some("2k"), 1);
-    }
-}
