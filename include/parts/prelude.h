@@ -1,11 +1,19 @@
 /* ---- hand-written part (include/parts/prelude.h), placed before the generated items ---- */
 
 /* Port selection: the layout of NXD_MQTT_CLIENT depends on the port the library was built
-   for. The CMake target defines the right macro; without it a NetX build (nx_api.h included
-   first) selects the NetX port and anything else the host (POSIX) port. */
+   for. The CMake target defines the right macro. Without it, as in a NetX Duo application's
+   own build (CMake, Makefile or IDE project), the NetX port is selected when NetX Duo is
+   there: nx_api.h included before this header, or tx_api.h and nx_api.h on the include path
+   (whatever the include order); anything else selects the host (POSIX) port. */
 #if !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_NETX)
 #if defined(NX_API_H)
 #define NXD_MQTT_PORT_NETX
+#elif defined(__has_include)
+#if __has_include("nx_api.h") && __has_include("tx_api.h")
+#define NXD_MQTT_PORT_NETX
+#else
+#define NXD_MQTT_PORT_POSIX
+#endif
 #else
 #define NXD_MQTT_PORT_POSIX
 #endif

@@ -119,9 +119,6 @@ pub fn run() {
         .use_core()
         .ctypes_prefix("core::ffi")
         .allowlist_function("nxd_mqtt_netx_.*")
-        // ThreadX ports may end a thread by unwinding its stack (the Linux port cancels the
-        // POSIX thread): calls into ThreadX must allow unwinding through them.
-        .override_abi(bindgen::Abi::CUnwind, "nxd_mqtt_netx_.*")
         .allowlist_type("NXD_MQTT_NETX_CONFIG")
         .allowlist_type("TX_THREAD|TX_MUTEX|TX_EVENT_FLAGS_GROUP|NX_TCP_SOCKET")
         .opaque_type(

@@ -161,6 +161,10 @@ pub struct Shared<U, H> {
     link: Link,
     /// How many times the owner of `objects.mutex` holds it (only the owner touches it).
     depth: Cell<u32>,
+    /// The thread `depth` counts for. A thread terminated while it held the mutex (ThreadX
+    /// releases the mutexes of a terminated thread) leaves its count behind: the next thread
+    /// to take the mutex finds another holder here and starts again from 0.
+    holder: Cell<*mut TX_THREAD>,
     core: RefCell<Core<U>>,
     hooks: H,
     /// The socket was created.
@@ -220,12 +224,21 @@ impl<U, H> Shared<U, H> {
         // SAFETY: the mutex was created with the client and lives as long as it.
         let s = unsafe { sys::nxd_mqtt_netx_mutex_get(self.objects.mutex(), TX_WAIT_FOREVER) };
         debug_assert_eq!(s, TX_SUCCESS);
+        // SAFETY: plain query of the calling thread.
+        let me = unsafe { sys::nxd_mqtt_netx_thread_identify() };
+        if self.holder.get() != me {
+            self.holder.set(me);
+            self.depth.set(0);
+        }
         self.depth.set(self.depth.get() + 1);
     }
 
     fn unlock(&self) {
         let depth = self.depth.get();
         self.depth.set(depth.saturating_sub(1));
+        if depth <= 1 {
+            self.holder.set(ptr::null_mut());
+        }
         // SAFETY: we own the mutex (a Guard exists).
         unsafe { sys::nxd_mqtt_netx_mutex_put(self.objects.mutex()) };
         if depth == 1 {
@@ -372,6 +385,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
         unsafe {
             sys::nxd_mqtt_netx_events_clear(self.objects.events(), EV_UNLOCKED);
             self.depth.set(0);
+            self.holder.set(ptr::null_mut());
             for _ in 0..depth {
                 sys::nxd_mqtt_netx_mutex_put(self.objects.mutex());
             }
@@ -740,10 +754,14 @@ unsafe fn retire<U, H>(this: *mut ()) {
 
 /// The MQTT thread. It finds its client with `tx_thread_identify` (the client starts with its
 /// thread control block; the entry input would carry only 32 bits on some ports).
-/// "C-unwind": a ThreadX port may end a terminated thread by unwinding its stack (the Linux
-/// port cancels the POSIX thread); while the thread waits for events its Rust frames hold
-/// nothing that needs dropping.
-extern "C-unwind" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
+/// Plain "C", like every call into the glue: the library is built with `panic = "abort"`, so
+/// no Rust frame has a landing pad or a personality routine (a C firmware links without
+/// unwinding support). A ThreadX port that ends a terminated thread by unwinding its stack
+/// (the Linux port cancels the POSIX thread, `pthread_exit` / `pthread_cancel`) unwinds
+/// through these frames like through C frames: nothing runs, nothing aborts. The client is
+/// then left for `nxd_mqtt_client_delete`, which releases it ([`Shared::acquire`] repairs the
+/// lock depth such a thread may leave behind).
+unsafe extern "C" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
     // SAFETY: plain query of the calling thread, which is this client's MQTT thread.
     let p = unsafe { sys::nxd_mqtt_netx_thread_identify() }.cast::<Shared<U, H>>();
     // SAFETY: the thread is resumed only after the client was fully initialised, and the
@@ -891,6 +909,7 @@ where
             ptr::write_bytes(objects, 0, 1);
             let socket = (*objects).socket.get();
             addr_of_mut!((*p).depth).write(Cell::new(0));
+            addr_of_mut!((*p).holder).write(Cell::new(ptr::null_mut()));
             addr_of_mut!((*p).hooks).write(hooks);
             let hooks = addr_of_mut!((*p).hooks);
 
@@ -899,10 +918,7 @@ where
                 return fail(hooks);
             }
             let thread = (*objects).thread.get();
-            let entry_fn: extern "C-unwind" fn(ULONG) = worker::<U, H>;
-            // SAFETY: "C-unwind" and "C" have the same calling convention; the thread entry
-            // pointer type generated from tx_api.h only lacks the unwind permission.
-            let entry_fn: unsafe extern "C" fn(ULONG) = core::mem::transmute(entry_fn);
+            let entry_fn: unsafe extern "C" fn(ULONG) = worker::<U, H>;
             let status = sys::nxd_mqtt_netx_thread_create(
                 thread,
                 name,
