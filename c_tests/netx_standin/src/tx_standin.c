@@ -98,10 +98,32 @@ static void count(UINT *counter, int delta)
     pthread_mutex_unlock(&registry_lock);
 }
 
-/* Ends the calling ThreadX thread after tx_thread_terminate (never returns). */
+/* Created mutexes (under registry_lock), so that a terminated thread's mutexes can be released. */
+static TX_MUTEX *mutex_list;
+
+/* Releases every mutex the calling thread owns, as ThreadX does for a terminated thread. */
+static void release_owned_mutexes(void)
+{
+    pthread_t me = pthread_self();
+    pthread_mutex_lock(&registry_lock);
+    for (TX_MUTEX *m = mutex_list; m != NULL; m = m->tx_mutex_created_next) {
+        pthread_mutex_lock(&m->tx_standin_lock);
+        if (m->tx_mutex_ownership_count != 0 && pthread_equal(m->tx_standin_owner, me)) {
+            m->tx_mutex_ownership_count = 0;
+            m->tx_mutex_owner = NULL;
+            pthread_cond_signal(&m->tx_standin_cond);
+        }
+        pthread_mutex_unlock(&m->tx_standin_lock);
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+/* Ends the calling ThreadX thread after tx_thread_terminate (never returns): its mutexes are
+ * released, then the POSIX thread exits (a forced unwind, as ThreadX's Linux port does). */
 static void exit_terminated(void)
 {
     TX_THREAD *self = current_thread;
+    release_owned_mutexes();
     pthread_mutex_lock(&self->tx_standin_lock);
     self->tx_thread_state = TX_TERMINATED;
     pthread_cond_broadcast(&self->tx_standin_cond);
@@ -332,6 +354,13 @@ UINT _tx_mutex_create(TX_MUTEX *mutex_ptr, CHAR *name_ptr, UINT inherit)
     pthread_mutex_init(&mutex_ptr->tx_standin_lock, NULL);
     cond_init(&mutex_ptr->tx_standin_cond);
     mutex_ptr->tx_mutex_id = TX_MUTEX_ID;
+    pthread_mutex_lock(&registry_lock);
+    mutex_ptr->tx_mutex_created_previous = NULL;
+    mutex_ptr->tx_mutex_created_next = mutex_list;
+    if (mutex_list != NULL)
+        mutex_list->tx_mutex_created_previous = mutex_ptr;
+    mutex_list = mutex_ptr;
+    pthread_mutex_unlock(&registry_lock);
     count(&created_mutexes, 1);
     return TX_SUCCESS;
 }
@@ -348,6 +377,14 @@ UINT _tx_mutex_delete(TX_MUTEX *mutex_ptr)
         pthread_mutex_lock(&mutex_ptr->tx_standin_lock);
     }
     pthread_mutex_unlock(&mutex_ptr->tx_standin_lock);
+    pthread_mutex_lock(&registry_lock);
+    if (mutex_ptr->tx_mutex_created_previous != NULL)
+        mutex_ptr->tx_mutex_created_previous->tx_mutex_created_next = mutex_ptr->tx_mutex_created_next;
+    else
+        mutex_list = mutex_ptr->tx_mutex_created_next;
+    if (mutex_ptr->tx_mutex_created_next != NULL)
+        mutex_ptr->tx_mutex_created_next->tx_mutex_created_previous = mutex_ptr->tx_mutex_created_previous;
+    pthread_mutex_unlock(&registry_lock);
     pthread_cond_destroy(&mutex_ptr->tx_standin_cond);
     pthread_mutex_destroy(&mutex_ptr->tx_standin_lock);
     count(&created_mutexes, -1);

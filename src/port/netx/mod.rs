@@ -68,6 +68,8 @@ const TX_SUCCESS: u32 = 0;
 const TX_WAIT_FOREVER: ULONG = ULONG::MAX;
 const TX_COMPLETED: u32 = 1;
 const TX_TERMINATED: u32 = 2;
+/// The glue's answer for a thread control block that is no longer a thread (deleted).
+const THREAD_GONE: u32 = 0xFFFF_FFFF;
 const NX_TCP_CLOSED: u32 = 1;
 
 // Event flags of a client.
@@ -165,10 +167,10 @@ pub struct Shared<U, H> {
     /// releases the mutexes of a terminated thread) leaves its count behind: the next thread
     /// to take the mutex finds another holder here and starts again from 0.
     holder: Cell<*mut TX_THREAD>,
-    core: RefCell<Core<U>>,
-    hooks: H,
     /// The socket was created.
     socket_created: bool,
+    hooks: H,
+    core: RefCell<Core<U>>,
 }
 
 // SAFETY: `core` and `depth` are only touched by the thread that owns the client mutex
@@ -716,15 +718,23 @@ unsafe fn reap(link: *const Link) {
     // SAFETY: per the contract; the thread was created and is not deleted yet.
     unsafe {
         let thread = (*link).thread();
-        while !matches!(
-            sys::nxd_mqtt_netx_thread_state(thread),
-            TX_COMPLETED | TX_TERMINATED
-        ) {
+        while !thread_ended(thread) {
             sys::nxd_mqtt_netx_thread_sleep(1);
         }
         sys::nxd_mqtt_netx_thread_delete(thread);
         unregister(link);
     }
+}
+
+/// True when the MQTT thread `thread` runs no more: completed, terminated, or already deleted
+/// by the application (a test control file or a watchdog may terminate and delete it).
+///
+/// # Safety
+/// `thread` points to a thread control block that was created.
+unsafe fn thread_ended(thread: *mut TX_THREAD) -> bool {
+    // SAFETY: per the contract; a deleted block is answered with THREAD_GONE.
+    let state = unsafe { sys::nxd_mqtt_netx_thread_state(thread) };
+    matches!(state, TX_COMPLETED | TX_TERMINATED | THREAD_GONE)
 }
 
 /// Ends a client whose control block is being created again without a delete: its thread is
@@ -1009,10 +1019,7 @@ where
         // SAFETY: live thread of this client; it ends at its next loop check. Nobody else
         // ends this client (it is neither live nor a zombie), so it is ours to release.
         unsafe {
-            while !matches!(
-                sys::nxd_mqtt_netx_thread_state(thread),
-                TX_COMPLETED | TX_TERMINATED
-            ) {
+            while !thread_ended(thread) {
                 sys::nxd_mqtt_netx_thread_sleep(1);
             }
             sys::nxd_mqtt_netx_thread_delete(thread);
