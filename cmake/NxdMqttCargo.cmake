@@ -89,9 +89,23 @@ function(nxd_mqtt_cargo_library source_dir)
   endif()
   set(archive "${dir}/${NXD_MQTT_CARGO_PROFILE}/libnxd_mqtt.a")
 
+  # Firmware targets: compiler_builtins' weak memcpy/memset/... would take precedence over the
+  # C library's in the usual link order (archive before -lc); make them local in the archive
+  # (cmake/nxd_mqtt_libc_symbols.txt). Idempotent, so it runs after every cargo invocation.
+  set(localize "")
+  if(NXD_MQTT_RUST_TARGET MATCHES "-none-eabi")
+    if(NOT CMAKE_OBJCOPY)
+      message(FATAL_ERROR "NXD_MQTT_RUST_TARGET=${NXD_MQTT_RUST_TARGET} needs CMAKE_OBJCOPY "
+                          "(arm-none-eabi-objcopy; cmake/arm-none-eabi.cmake sets it)")
+    endif()
+    set(localize COMMAND "${CMAKE_OBJCOPY}"
+        "--localize-symbols=${source_dir}/cmake/nxd_mqtt_libc_symbols.txt" "${archive}")
+  endif()
+
   # Always run cargo: it tracks the Rust sources itself and returns at once when nothing changed.
   add_custom_target(nxd_mqtt_cargo ALL
     COMMAND "${CMAKE_COMMAND}" -E env ${env} "${CARGO}" ${args}
+    ${localize}
     BYPRODUCTS "${archive}"
     WORKING_DIRECTORY "${source_dir}"
     COMMENT "cargo: libnxd_mqtt.a (port ${NXD_MQTT_PORT}, ${NXD_MQTT_CARGO_PROFILE}${NXD_MQTT_RUST_TARGET})"
