@@ -34,6 +34,7 @@ const HAND_WRITTEN: &[&str] = &[
     "NX_IP",
     "NX_PACKET_POOL",
     "NX_PACKET",
+    "TX_MUTEX",
     "NXD_ADDRESS",
     "NxdIpAddress",
     "NXD_MQTT_CLIENT",

@@ -59,6 +59,11 @@ typedef short SHORT;
 typedef unsigned short USHORT;
 #endif
 
+/* The ThreadX mutex (the NetX port's control block points to the client's). */
+#ifndef TX_API_H
+typedef struct TX_MUTEX_STRUCT TX_MUTEX;
+#endif
+
 /* NetX Duo types and values used by the API. With NetX Duo headers included (nx_api.h) theirs
    are used; otherwise NX_IP, NX_PACKET_POOL and NX_PACKET are opaque handles and the values
    below are NetX Duo's. */
@@ -194,14 +199,14 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * its ThreadX / NetX control blocks (default capacities), with room to align the memory and
  * 24 bytes for padding between control blocks of different alignments.
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 9679
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 7643
 #endif
 
 #if defined(NXD_MQTT_PORT_NETX)
 /**
  * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 10039
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 8015
 #endif
 
 /**
@@ -391,6 +396,54 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * Context passed to the ack notify.
    */
   VOID *nxd_mqtt_ack_receive_context;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: the client's ThreadX mutex, as in the original. Code that works on the
+   * client from outside (NetX Duo's Azure IoT middleware) takes it to serialise with the MQTT
+   * thread; it is recursive for its owner, so the API may be called while holding it.
+   */
+  TX_MUTEX *nxd_mqtt_client_mutex_ptr
+#endif
+  ;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: the IP instance given to create. Read-only.
+   */
+  NX_IP *nxd_mqtt_client_ip_ptr
+#endif
+  ;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: the packet pool given to create. Read-only.
+   */
+  NX_PACKET_POOL *nxd_mqtt_client_packet_pool_ptr
+#endif
+  ;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: oldest received PUBLISH not yet taken, as in the original: a packet of the
+   * client's pool positioned at the PUBLISH fixed header (a chain for large messages); the
+   * next one through its `nx_packet_queue_next`. Code that takes messages itself (inside
+   * the receive notify, with the client mutex held) unlinks and releases the packets and
+   * updates head, tail and depth; `message_get` does the same for one message.
+   */
+  NX_PACKET *message_receive_queue_head
+#endif
+  ;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: newest received PUBLISH (see `message_receive_queue_head`).
+   */
+  NX_PACKET *message_receive_queue_tail
+#endif
+  ;
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: number of messages in the receive queue.
+   */
+  UINT message_receive_queue_depth
+#endif
+  ;
   /**
    * Library state; do not touch.
    */

@@ -47,6 +47,11 @@ typedef short SHORT;
 typedef unsigned short USHORT;
 #endif
 
+/* The ThreadX mutex (the NetX port's control block points to the client's). */
+#ifndef TX_API_H
+typedef struct TX_MUTEX_STRUCT TX_MUTEX;
+#endif
+
 /* NetX Duo types and values used by the API. With NetX Duo headers included (nx_api.h) theirs
    are used; otherwise NX_IP, NX_PACKET_POOL and NX_PACKET are opaque handles and the values
    below are NetX Duo's. */

@@ -48,8 +48,8 @@ use core::ops::Deref;
 
 use crate::codec::{PacketType, QoS};
 use crate::session::{
-    CloseReason, ConnackError, ConnectOptions, Event, GetError, MessageInfo, Request, Session,
-    State,
+    CloseReason, ConnackError, ConnectOptions, Event, GetError, Inbox, MessageInfo, Request, Ring,
+    Session, State,
 };
 pub use crate::session::{Config, Error as SessionError, Tick};
 
@@ -322,6 +322,7 @@ pub struct Client<
     const TX: usize,
     const INFLIGHT: usize,
     const IO: usize,
+    I: Inbox = Ring<QUEUE>,
 > {
     /// The C layer's data.
     pub user: U,
@@ -342,7 +343,7 @@ pub struct Client<
     out: [u8; IO],
     /// Bytes received but not yet accepted by the session (back-pressure).
     inp: [u8; IO],
-    session: Session<RX, QUEUE, STORE, TX, INFLIGHT>,
+    session: Session<RX, QUEUE, STORE, TX, INFLIGHT, I>,
 }
 
 impl<
@@ -354,7 +355,8 @@ impl<
         const TX: usize,
         const INFLIGHT: usize,
         const IO: usize,
-    > Client<T, U, RX, QUEUE, STORE, TX, INFLIGHT, IO>
+        I: Inbox + Default,
+    > Client<T, U, RX, QUEUE, STORE, TX, INFLIGHT, IO, I>
 where
     T: Transport,
 {
@@ -380,8 +382,13 @@ where
     }
 
     /// The session (read-only: state, counters).
-    pub fn session(&self) -> &Session<RX, QUEUE, STORE, TX, INFLIGHT> {
+    pub fn session(&self) -> &Session<RX, QUEUE, STORE, TX, INFLIGHT, I> {
         &self.session
+    }
+
+    /// The receive queue's storage (a port with storage of its own attaches it there).
+    pub fn inbox_mut(&mut self) -> &mut I {
+        self.session.inbox_mut()
     }
 
     /// The transport (ports read e.g. the socket to wait on).

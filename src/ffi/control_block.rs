@@ -14,6 +14,8 @@
 #![allow(non_camel_case_types)]
 
 use super::types::{CHAR, NX_PACKET, UINT, USHORT, VOID};
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+use super::types::{NX_IP, NX_PACKET_POOL, TX_MUTEX};
 
 /// Machine words (`uintptr_t`) of port state inside [`NXD_MQTT_CLIENT_STRUCT`] (host port:
 /// a handle to the client's heap state and the block's own address).
@@ -72,6 +74,30 @@ pub struct NXD_MQTT_CLIENT_STRUCT {
     pub nxd_mqtt_ack_receive_notify: NxdMqttAckNotify,
     /// Context passed to the ack notify.
     pub nxd_mqtt_ack_receive_context: *mut VOID,
+    /// NetX port: the client's ThreadX mutex, as in the original. Code that works on the
+    /// client from outside (NetX Duo's Azure IoT middleware) takes it to serialise with the MQTT
+    /// thread; it is recursive for its owner, so the API may be called while holding it.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub nxd_mqtt_client_mutex_ptr: *mut TX_MUTEX,
+    /// NetX port: the IP instance given to create. Read-only.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub nxd_mqtt_client_ip_ptr: *mut NX_IP,
+    /// NetX port: the packet pool given to create. Read-only.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub nxd_mqtt_client_packet_pool_ptr: *mut NX_PACKET_POOL,
+    /// NetX port: oldest received PUBLISH not yet taken, as in the original: a packet of the
+    /// client's pool positioned at the PUBLISH fixed header (a chain for large messages); the
+    /// next one through its `nx_packet_queue_next`. Code that takes messages itself (inside
+    /// the receive notify, with the client mutex held) unlinks and releases the packets and
+    /// updates head, tail and depth; `message_get` does the same for one message.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub message_receive_queue_head: *mut NX_PACKET,
+    /// NetX port: newest received PUBLISH (see `message_receive_queue_head`).
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub message_receive_queue_tail: *mut NX_PACKET,
+    /// NetX port: number of messages in the receive queue.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub message_receive_queue_depth: UINT,
     /// Library state; do not touch.
     pub nxd_mqtt_client_opaque: [usize; NXD_MQTT_CLIENT_OPAQUE_WORDS],
 }

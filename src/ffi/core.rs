@@ -371,6 +371,26 @@ pub struct CreateParams {
     pub memory_size: ULONG,
 }
 
+/// The control-block members the NetX port keeps real.
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+fn block_members(block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
+    // SAFETY: member addresses of the block (no access).
+    unsafe {
+        port::BlockMembers {
+            mutex_ptr: addr_of_mut!((*block).nxd_mqtt_client_mutex_ptr).cast(),
+            queue_head: addr_of_mut!((*block).message_receive_queue_head).cast(),
+            queue_tail: addr_of_mut!((*block).message_receive_queue_tail).cast(),
+            queue_depth: addr_of_mut!((*block).message_receive_queue_depth),
+        }
+    }
+}
+
+/// The control-block members the other ports keep real: none.
+#[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
+fn block_members(_block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
+    port::BlockMembers::NONE
+}
+
 /// Core of create.
 ///
 /// # Safety
@@ -392,6 +412,18 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
                 nxd_mqtt_connect_context: ptr::null_mut(),
                 nxd_mqtt_ack_receive_notify: None,
                 nxd_mqtt_ack_receive_context: ptr::null_mut(),
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                nxd_mqtt_client_mutex_ptr: ptr::null_mut(),
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                nxd_mqtt_client_ip_ptr: p.ip,
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                nxd_mqtt_client_packet_pool_ptr: p.pool,
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                message_receive_queue_head: ptr::null_mut(),
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                message_receive_queue_tail: ptr::null_mut(),
+                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+                message_receive_queue_depth: 0,
                 nxd_mqtt_client_opaque: [0; NXD_MQTT_CLIENT_OPAQUE_WORDS],
             },
         );
@@ -405,6 +437,7 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
         priority: p.priority,
         memory: p.memory,
         memory_size: p.memory_size as usize,
+        block: block_members(block),
     };
     match Slot::create(
         block as usize,

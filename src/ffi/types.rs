@@ -37,6 +37,12 @@ pub struct NX_PACKET_POOL {
     _opaque: [u8; 0],
 }
 
+/// ThreadX mutex. Opaque to this library (the NetX port's control block points to one).
+#[repr(C)]
+pub struct TX_MUTEX {
+    _opaque: [u8; 0],
+}
+
 /// NetX packet. Opaque; the ack notify receives NULL for it on ports without packet pools.
 #[repr(C)]
 pub struct NX_PACKET {

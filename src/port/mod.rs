@@ -71,6 +71,32 @@ pub struct CreateParams {
     pub memory: *mut core::ffi::c_void,
     /// Its size in bytes (create's `memory_size`).
     pub memory_size: usize,
+    /// Members of the control block that the port keeps real (NULL where a port has none).
+    pub block: BlockMembers,
+}
+
+/// Addresses of control-block members a port maintains itself (the NetX port: the client
+/// mutex's address and the receive queue as the original's `NX_PACKET` list).
+#[derive(Clone, Copy, Debug)]
+pub struct BlockMembers {
+    /// `nxd_mqtt_client_mutex_ptr`.
+    pub mutex_ptr: *mut *mut core::ffi::c_void,
+    /// `message_receive_queue_head`.
+    pub queue_head: *mut *mut core::ffi::c_void,
+    /// `message_receive_queue_tail`.
+    pub queue_tail: *mut *mut core::ffi::c_void,
+    /// `message_receive_queue_depth`.
+    pub queue_depth: *mut core::ffi::c_uint,
+}
+
+impl BlockMembers {
+    /// None.
+    pub const NONE: BlockMembers = BlockMembers {
+        mutex_ptr: core::ptr::null_mut(),
+        queue_head: core::ptr::null_mut(),
+        queue_tail: core::ptr::null_mut(),
+        queue_depth: core::ptr::null_mut(),
+    };
 }
 
 /// Why a port could not create a client.

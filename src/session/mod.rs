@@ -73,6 +73,7 @@
 
 mod bufs;
 mod fuzz_check;
+mod inbox;
 mod store;
 
 use crate::codec::{
@@ -82,6 +83,8 @@ use crate::codec::{
 use bufs::{Bytes, Events};
 #[doc(hidden)]
 pub use fuzz_check::fuzz_check_session;
+use inbox::head_layout;
+pub use inbox::{Inbox, Ring};
 use store::{Kind, Store, IN_QOS2, PUB1, PUB2, PUBREL, SUB, UNSUB};
 
 /// QoS 2 support (cargo feature `no-qos2` compiles it out: QoS 2 requests are refused with
@@ -298,6 +301,7 @@ pub struct Session<
     const STORE: usize,
     const TX: usize,
     const INFLIGHT: usize,
+    I: Inbox = Ring<QUEUE>,
 > {
     reader: ReaderState,
     /// A complete PUBLISH frame is held in `reader` until the receive queue has room for it.
@@ -308,22 +312,19 @@ pub struct Session<
     /// padding the optimiser built this buffer on the stack and copied it into place, which
     /// cost a caller creating a client in place (the NetX port) 2.3 KB of stack on Cortex-M4.
     rx: [u8; RX],
-    core: Core<QUEUE, STORE, TX, INFLIGHT>,
+    core: Core<STORE, TX, INFLIGHT, I>,
 }
 
 /// Everything but the frame reader, so a frame borrowed from the reader can be handled.
 #[derive(Debug)]
 #[repr(C)]
-struct Core<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize> {
+struct Core<const STORE: usize, const TX: usize, const INFLIGHT: usize, I> {
     config: Config,
     state: State,
     /// Last `now` seen (for deadlines refreshed where no `now` is passed).
     now: Tick,
     /// Transmit queue (over `tx_buf`).
     tx: Bytes,
-    /// Receive queue (over `queue_buf`): whole PUBLISH frames as received, oldest first.
-    queue: Bytes,
-    queued: usize,
     /// In-flight records (stored bytes in `arena`).
     store: Store<INFLIGHT>,
     events: Events,
@@ -347,8 +348,9 @@ struct Core<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLI
     /// Resend in progress (see `resend`).
     resending: bool,
     ping: bool,
+    /// Receive queue: whole PUBLISH frames as received, oldest first.
+    inbox: I,
     tx_buf: [u8; TX],
-    queue_buf: [u8; QUEUE],
     arena: [u8; STORE],
 }
 
@@ -382,16 +384,8 @@ fn be16(b: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_be_bytes(*b.get(i..)?.first_chunk()?))
 }
 
-/// Total size of the frame at the start of `buf` (fixed header included).
-fn frame_len(buf: &[u8]) -> usize {
-    match buf.get(1..).map(decode_remaining_length) {
-        Some(Ok(Some((rl, used)))) => 1 + used + rl as usize,
-        _ => buf.len(),
-    }
-}
-
-impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: usize>
-    Core<QUEUE, STORE, TX, INFLIGHT>
+impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
+    Core<STORE, TX, INFLIGHT, I>
 {
     /// Record limit: `INFLIGHT`, lowered by `Config::max_inflight`.
     fn cap(&self) -> usize {
@@ -648,14 +642,10 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
             if qos2 && self.store.len() < self.cap() {
                 self.store.push(&mut self.arena, IN_QOS2, id, &[]);
             }
-            let slot =
-                frame.and_then(|f| Some((f, self.queue.append(&mut self.queue_buf, f.len())?)));
-            match slot {
-                Some((f, dst)) => {
-                    dst.copy_from_slice(f);
-                    self.queued += 1;
+            match frame.filter(|f| self.inbox.push(f)) {
+                Some(_) => {
                     self.events.push(Event::MessageReceived {
-                        queued: self.queued,
+                        queued: self.inbox.len(),
                     });
                 }
                 None => self
@@ -740,12 +730,7 @@ impl<const QUEUE: usize, const STORE: usize, const TX: usize, const INFLIGHT: us
 
     /// Removes the head message of the receive queue.
     fn pop_message(&mut self) {
-        let n = frame_len(self.queue.data(&self.queue_buf));
-        self.queue.consume(n);
-        self.queued = self.queued.saturating_sub(1);
-        if self.queued == 0 {
-            self.queue.clear();
-        }
+        self.inbox.pop();
         self.strike = false;
     }
 }
@@ -756,9 +741,10 @@ impl<
         const STORE: usize,
         const TX: usize,
         const INFLIGHT: usize,
-    > Session<RX, QUEUE, STORE, TX, INFLIGHT>
+        I: Inbox + Default,
+    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I>
 {
-    /// A new Idle session.
+    /// A new Idle session (its inbox as `I::default()` makes it).
     pub fn new(config: Config) -> Self {
         Session {
             reader: ReaderState::new(RX),
@@ -769,8 +755,6 @@ impl<
                 state: State::Idle,
                 now: 0,
                 tx: Bytes::new(),
-                queue: Bytes::new(),
-                queued: 0,
                 strike: false,
                 store: Store::new(),
                 events: Events::new(),
@@ -785,12 +769,27 @@ impl<
                 timer: 0,
                 ping: false,
                 ping_sent: 0,
+                inbox: I::default(),
                 tx_buf: [0; TX],
-                queue_buf: [0; QUEUE],
                 arena: [0; STORE],
             },
             rx: [0; RX],
         }
+    }
+}
+
+impl<
+        const RX: usize,
+        const QUEUE: usize,
+        const STORE: usize,
+        const TX: usize,
+        const INFLIGHT: usize,
+        I: Inbox,
+    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I>
+{
+    /// The receive queue's storage (ports that provide their own set it up through this).
+    pub fn inbox_mut(&mut self) -> &mut I {
+        &mut self.core.inbox
     }
 
     /// Current state.
@@ -986,7 +985,7 @@ impl<
                     continue;
                 };
                 if let Frame::Packet(b) = frame {
-                    if b.len() > self.core.queue.free(QUEUE) {
+                    if !self.core.inbox.reserve(b.len()) {
                         break;
                     }
                 }
@@ -1005,9 +1004,9 @@ impl<
                     let wait = match frame {
                         Frame::Packet(b) => {
                             self.core.state == State::Connected
-                                && b.len() <= QUEUE
-                                && b.len() > self.core.queue.free(QUEUE)
+                                && b.len() <= self.core.inbox.capacity()
                                 && matches!(decode_inbound(b), Ok(Packet::Publish(_)))
+                                && !self.core.inbox.reserve(b.len())
                         }
                         Frame::Oversize { .. } => false,
                     };
@@ -1103,7 +1102,7 @@ impl<
     /// makes progress.
     pub fn wants_input(&self) -> bool {
         let blocked = match (self.parked, self.reader.current(&self.rx)) {
-            (true, Some(Frame::Packet(b))) => b.len() > self.core.queue.free(QUEUE),
+            (true, Some(Frame::Packet(b))) => !self.core.inbox.fits(b.len()),
             _ => false,
         };
         self.core.can_take() && !blocked
@@ -1117,37 +1116,36 @@ impl<
     ) -> Result<MessageInfo, GetError> {
         let c = &mut self.core;
         loop {
-            let data = c.queue.data(&c.queue_buf);
-            let frame = data.get(..frame_len(data)).unwrap_or_default();
-            let p = match decode_inbound(frame) {
-                Ok(Packet::Publish(p)) => p,
-                _ if c.queued == 0 => return Err(GetError::NoMessage),
-                _ => {
-                    c.pop_message();
-                    continue;
+            let Some(m) = head_layout(&c.inbox) else {
+                if c.inbox.is_empty() {
+                    return Err(GetError::NoMessage);
                 }
+                c.pop_message();
+                continue;
             };
             match (
-                topic.get_mut(..p.topic.len()),
-                payload.get_mut(..p.payload.len()),
+                topic.get_mut(..m.topic_len),
+                payload.get_mut(..m.payload_len),
             ) {
-                (Some(t), Some(m)) => {
-                    t.copy_from_slice(p.topic);
-                    m.copy_from_slice(p.payload);
-                    let info = MessageInfo {
-                        topic_len: t.len(),
-                        payload_len: m.len(),
-                        qos: p.qos,
-                        retain: p.retain,
-                    };
+                (Some(t), Some(p)) => {
+                    let ok = c.inbox.read_head(m.topic_offset, t) == t.len()
+                        && c.inbox.read_head(m.payload_offset, p) == p.len();
                     c.pop_message();
-                    return Ok(info);
+                    if !ok {
+                        continue;
+                    }
+                    return Ok(MessageInfo {
+                        topic_len: m.topic_len,
+                        payload_len: m.payload_len,
+                        qos: QoS::from_u8(m.qos).unwrap_or(QoS::AtMostOnce),
+                        retain: m.retain,
+                    });
                 }
                 _ if !c.strike => {
                     c.strike = true;
                     return Err(GetError::InsufficientBuffer {
-                        topic_len: p.topic.len(),
-                        payload_len: p.payload.len(),
+                        topic_len: m.topic_len,
+                        payload_len: m.payload_len,
                     });
                 }
                 _ => {
@@ -1161,18 +1159,17 @@ impl<
 
     /// Messages in the receive queue.
     pub fn queued_messages(&self) -> usize {
-        self.core.queued
+        self.core.inbox.len()
     }
 
     /// Bytes used in the receive queue.
     pub fn queued_bytes(&self) -> usize {
-        self.core.queue.len()
+        self.core.inbox.bytes()
     }
 
     /// Empties the receive queue (the original's teardown behaviour, memory released).
     pub fn clear_receive_queue(&mut self) {
-        self.core.queue.clear();
-        self.core.queued = 0;
+        self.core.inbox.clear();
         self.core.strike = false;
     }
 

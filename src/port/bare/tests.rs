@@ -140,6 +140,7 @@ fn new_slot() -> Slot<(), TestHooks> {
         priority: 0,
         memory: core::ptr::null_mut(),
         memory_size: 0,
+        block: crate::port::BlockMembers::NONE,
     };
     match Slot::create(OWNER, Config::DEFAULT, (), TestHooks::default(), &params) {
         Ok(s) => s,

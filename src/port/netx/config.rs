@@ -1,6 +1,6 @@
 //! Build-time capacities of the NetX port.
 //!
-//! The client state (session buffers, in-flight store, receive queue, staging buffers and the
+//! The client state (session buffers, in-flight store, staging buffers and the
 //! ThreadX / NetX control blocks) lives in the memory the application passes to create
 //! (`memory_ptr`, at least `nxd_mqtt_client_memory_size()` bytes) or else in a static table of
 //! this library with room for `NXD_MQTT_NETX_MAX_CLIENTS` clients, so that `NXD_MQTT_CLIENT`
@@ -11,7 +11,6 @@
 //! |---|---|---|
 //! | `NXD_MQTT_NETX_MAX_CLIENTS` | 1 | table entries: clients without memory of their own that can exist at the same time (0: no table) |
 //! | `NXD_MQTT_NETX_RX` | 2048 | largest inbound MQTT packet, fixed header included |
-//! | `NXD_MQTT_NETX_QUEUE` | 2048 | receive queue bytes (whole PUBLISH packets awaiting `message_get`) |
 //! | `NXD_MQTT_NETX_STORE` | 2048 | in-flight store bytes (QoS 1/2 PUBLISH copies kept for resend) |
 //! | `NXD_MQTT_NETX_TX` | 2048 | transmit queue bytes (largest outbound packet) |
 //! | `NXD_MQTT_NETX_INFLIGHT` | 8 | in-flight records (QoS 1/2 flows, SUBSCRIBE/UNSUBSCRIBE awaiting ack) |
@@ -25,8 +24,6 @@ use crate::port::build_config::{capacity, count};
 pub const MAX_CLIENTS: usize = count(option_env!("NXD_MQTT_NETX_MAX_CLIENTS"), 1);
 /// Largest inbound packet (`NXD_MQTT_NETX_RX`).
 pub const RX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_RX"), 2048);
-/// Receive-queue bytes (`NXD_MQTT_NETX_QUEUE`).
-pub const QUEUE_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_QUEUE"), 2048);
 /// In-flight store bytes (`NXD_MQTT_NETX_STORE`).
 pub const STORE_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_STORE"), 2048);
 /// Transmit-queue bytes (`NXD_MQTT_NETX_TX`).

@@ -287,6 +287,102 @@ ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet)
     return packet->nx_packet_length;
 }
 
+/* ---- the receive queue ----------------------------------------------------------------------- */
+
+ULONG nxd_mqtt_netx_pool_room(NX_PACKET_POOL *pool, UINT total)
+{
+    ULONG packets = total ? pool->nx_packet_pool_total : pool->nx_packet_pool_available;
+#ifdef NX_DISABLE_PACKET_CHAIN
+    if (packets > 1)
+        packets = 1; /* a frame must fit one packet */
+#endif
+    return packets * pool->nx_packet_pool_payload_size;
+}
+
+UINT nxd_mqtt_netx_frame_reserve(NX_PACKET_POOL *pool, NX_PACKET **spares, ULONG size)
+{
+    ULONG held = 0;
+    NX_PACKET *p;
+    for (p = *spares; p != NX_NULL; p = p->nx_packet_queue_next)
+        held += (ULONG)(p->nx_packet_data_end - p->nx_packet_data_start);
+    while (held < size) {
+        NX_PACKET *packet = NX_NULL;
+        UINT status = nx_packet_allocate(pool, &packet, 0, NX_NO_WAIT);
+        if (status != NX_SUCCESS)
+            return status;
+        held += (ULONG)(packet->nx_packet_data_end - packet->nx_packet_data_start);
+        packet->nx_packet_queue_next = *spares;
+        *spares = packet;
+    }
+    return NX_SUCCESS;
+}
+
+UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, NX_PACKET **spares,
+                              NX_PACKET_POOL *pool, const UCHAR *data, ULONG size)
+{
+    ULONG used = 0;
+    NX_PACKET *packet = NX_NULL;
+    NX_PACKET *first = buffer(spares, pool, 0, &used);
+    NX_PACKET *last = first;
+    ULONG done = 0;
+    if (first == NX_NULL)
+        return NX_NO_PACKET;
+    for (;;) {
+        ULONG room = (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
+        ULONG n = size - done < room ? size - done : room;
+        memcpy(last->nx_packet_append_ptr, data + done, n);
+        last->nx_packet_append_ptr += n;
+        done += n;
+        if (done == size)
+            break;
+#ifdef NX_DISABLE_PACKET_CHAIN
+        break;
+#else
+        packet = buffer(spares, pool, 0, &used);
+        if (packet == NX_NULL)
+            break;
+        last->nx_packet_next = packet;
+        first->nx_packet_last = packet;
+        last = packet;
+#endif
+    }
+    first->nx_packet_length = done;
+    if (done != size) {
+        nx_packet_release(first);
+        return NX_NO_PACKET;
+    }
+    first->nx_packet_queue_next = NX_NULL;
+    if (*head == NX_NULL)
+        *head = first;
+    else
+        (*tail)->nx_packet_queue_next = first;
+    *tail = first;
+    (*depth)++;
+    return NX_SUCCESS;
+}
+
+VOID nxd_mqtt_netx_queue_pop(NX_PACKET **head, NX_PACKET **tail, UINT *depth)
+{
+    NX_PACKET *packet = *head;
+    if (packet == NX_NULL)
+        return;
+    *head = packet->nx_packet_queue_next;
+    if (*head == NX_NULL)
+        *tail = NX_NULL;
+    if (*depth > 0)
+        (*depth)--;
+    packet->nx_packet_queue_next = NX_NULL;
+    nx_packet_release(packet);
+}
+
+ULONG nxd_mqtt_netx_queue_bytes(NX_PACKET *head)
+{
+    ULONG bytes = 0;
+    for (; head != NX_NULL; head = head->nx_packet_queue_next)
+        bytes += head->nx_packet_length;
+    return bytes;
+}
+
 /* ---- NetX IP instance ------------------------------------------------------------------------ */
 
 #ifndef NX_IP_ID

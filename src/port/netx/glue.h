@@ -77,6 +77,23 @@ UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer,
                                   ULONG *copied);
 ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet);
 
+/* The receive queue: the control block's intrusive list of PUBLISH packets (head, tail,
+   depth), linked through nx_packet_queue_next, each packet positioned at the first byte of a
+   PUBLISH fixed header, as the original keeps it. */
+/* Bytes the pool could hold now without headroom (available packets x payload size). */
+ULONG nxd_mqtt_netx_pool_room(NX_PACKET_POOL *pool, UINT total);
+/* Takes packets (no wait, no headroom) onto the list `*spares` until they hold `size` bytes;
+   NX_SUCCESS, or the allocation's error (the packets taken stay on the list). */
+UINT nxd_mqtt_netx_frame_reserve(NX_PACKET_POOL *pool, NX_PACKET **spares, ULONG size);
+/* Copies `data[0..size]` into a packet chain made of the list `*spares` (then the pool, no
+   wait) and appends it to the queue. NX_SUCCESS, or NX_NO_PACKET (nothing queued). */
+UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, NX_PACKET **spares,
+                              NX_PACKET_POOL *pool, const UCHAR *data, ULONG size);
+/* Removes the head packet (released) from the queue. */
+VOID nxd_mqtt_netx_queue_pop(NX_PACKET **head, NX_PACKET **tail, UINT *depth);
+/* Bytes held by the packets of the queue. */
+ULONG nxd_mqtt_netx_queue_bytes(NX_PACKET *head);
+
 /* NetX IP instance: 1 if `ip` is a created IP instance (its id is NX_IP_ID). */
 UINT nxd_mqtt_netx_ip_created(NX_IP *ip);
 

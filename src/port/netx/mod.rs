@@ -28,6 +28,7 @@
 
 pub mod config;
 pub mod ffi;
+pub mod inbox;
 mod sys;
 pub mod transport;
 
@@ -38,9 +39,9 @@ use core::ptr::{self, addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering};
 
 pub use config::{
-    INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, QUEUE_CAPACITY, RX_CAPACITY, STORE_CAPACITY,
-    TX_CAPACITY,
+    INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, RX_CAPACITY, STORE_CAPACITY, TX_CAPACITY,
 };
+pub use inbox::PacketInbox;
 pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
 
 use super::{CreateError, CreateParams};
@@ -52,16 +53,18 @@ use sys::{
     TX_THREAD, ULONG,
 };
 
-/// The client on this port.
+/// The client on this port. Its receive queue is the control block's packet list
+/// ([`PacketInbox`]), so the session has no receive-queue bytes of its own.
 pub type Core<U> = Client<
     NetxTransport,
     U,
     RX_CAPACITY,
-    QUEUE_CAPACITY,
+    0,
     STORE_CAPACITY,
     TX_CAPACITY,
     INFLIGHT_CAPACITY,
     IO_CAPACITY,
+    PacketInbox,
 >;
 
 const TX_SUCCESS: u32 = 0;
@@ -860,6 +863,8 @@ unsafe fn release<U, H>(p: *mut Shared<U, H>) {
         }
         sys::nxd_mqtt_netx_events_delete(objects.events());
         sys::nxd_mqtt_netx_mutex_delete(objects.mutex());
+        // Queued messages go back to the pool (the original leaves them linked, unreleased).
+        (*addr_of_mut!((*p).core)).get_mut().inbox_mut().detach();
         ptr::drop_in_place(addr_of_mut!((*p).core));
         ptr::drop_in_place(addr_of_mut!((*p).hooks));
     }
@@ -972,6 +977,18 @@ where
                 m.socket_timeout.min(m.ticks_per_second),
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
+            let block = params.block;
+            if !block.mutex_ptr.is_null() {
+                block.mutex_ptr.write(mutex.cast());
+            }
+            if !block.queue_head.is_null() {
+                (*addr_of_mut!((*p).core)).get_mut().inbox_mut().attach(
+                    block.queue_head.cast(),
+                    block.queue_tail.cast(),
+                    block.queue_depth,
+                    params.pool.cast::<NX_PACKET_POOL>(),
+                );
+            }
             (*link).live.store(true, Ordering::Release);
             sys::nxd_mqtt_netx_thread_resume(thread);
         }
