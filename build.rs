@@ -17,6 +17,7 @@ const FFI_SOURCES: &[&str] = &[
     "src/ffi/control_block.rs",
     "src/ffi/overlay.rs",
     "src/ffi/api.rs",
+    "src/ffi/middleware.rs",
     // The bare-metal port's extensions (NXD_MQTT_TRANSPORT, transport_set, process).
     "src/port/bare/ffi.rs",
     // The NetX port's extension (nxd_mqtt_client_memory_size and the memory size constants).

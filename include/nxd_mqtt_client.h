@@ -1365,6 +1365,55 @@ UINT _nxde_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
 UINT _nxd_mqtt_client_release_callback_set(NXD_MQTT_CLIENT *client_ptr,
                                            NxdMqttReleaseCallback release_callback);
 
+/**
+ * Sends a PUBLISH the application built in `packet_ptr` (fixed header at its prepend
+ * pointer), with `packet_id` for QoS 1/2 (spec §7.16.2). The packet is copied into the
+ * client's transmit queue (QoS 1/2: and kept for resend) within `wait_option` ticks when the
+ * queues are full. On `NXD_MQTT_SUCCESS` the library released the packet; on any error the
+ * caller still owns it.
+ *
+ * Returns `NXD_MQTT_SUCCESS`; `NXD_MQTT_PACKET_POOL_FAILURE` (no room in time, or larger than
+ * the client can hold); `NXD_MQTT_COMMUNICATION_FAILURE` (not connected);
+ * `NXD_MQTT_INVALID_PARAMETER` (QoS above 2, id 0 with QoS 1/2, not a PUBLISH);
+ * `NXD_MQTT_MUTEX_FAILURE` (client not created); `NX_PTR_ERROR` (NULL pointer).
+ *
+ * # Safety
+ * `client_ptr` is a control block; `packet_ptr` a valid NetX packet the caller owns.
+ */
+UINT _nxd_mqtt_client_publish_packet_send(NXD_MQTT_CLIENT *client_ptr,
+                                          NX_PACKET *packet_ptr,
+                                          USHORT packet_id,
+                                          UINT qos,
+                                          ULONG wait_option);
+
+/**
+ * Subscribe (`op` 0x82, with `QoS`) or unsubscribe (any other `op`) with one topic filter,
+ * reporting the packet id used through `packet_id_ptr` when it is not NULL (spec §7.16.3).
+ * Codes as `nxd_mqtt_client_subscribe` / `_unsubscribe`.
+ *
+ * # Safety
+ * `client_ptr` is a control block; `topic_name` is readable for `topic_name_length` bytes;
+ * `packet_id_ptr` is NULL or writable.
+ */
+UINT _nxd_mqtt_client_sub_unsub(NXD_MQTT_CLIENT *client_ptr,
+                                UINT op,
+                                CHAR *topic_name,
+                                UINT topic_name_length,
+                                USHORT *packet_id_ptr,
+                                UINT qos);
+
+/**
+ * Ends the connection at once, without DISCONNECT and without any notify (spec §7.16.8): the
+ * client is idle afterwards; queues, credentials and callbacks are kept. (`wait_option` is not
+ * used: the port's hard end waits at most `NXD_MQTT_SOCKET_TIMEOUT` or one second for the
+ * broker, whichever is shorter.)
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block.
+ */
+void _nxd_mqtt_client_connection_end(NXD_MQTT_CLIENT *client_ptr,
+                                     ULONG wait_option);
+
 #if (defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX))
 /**
  * EXTENSION (bare-metal port): installs the application's transport and tick clock for this

@@ -648,6 +648,27 @@ where
         r
     }
 
+    /// Hard end of the connection without callbacks (the NetX port's
+    /// `_nxd_mqtt_client_connection_end`): the transport is closed at once, the session is
+    /// Idle; the receive queue, the in-flight store and the credentials are kept, and no notify
+    /// runs. A blocking connect waiting for its CONNACK fails.
+    pub fn abort<P: Port<Core = Self>>(port: &P, guard: &mut P::Guard<'_>) {
+        let mut c = guard.borrow_mut();
+        let now = port.now();
+        let pending = c.pending_attempt();
+        c.hard_close(now, Close::Abort);
+        c.attempt = match pending {
+            Some(a) if a.blocking => Some(Attempt {
+                outcome: Some(ConnectOutcome::Aborted),
+                ..a
+            }),
+            _ => None,
+        };
+        port.hooks().sync(&mut c);
+        drop(c);
+        port.wake();
+    }
+
     /// Application disconnect: sends DISCONNECT (when connected or connecting), closes the
     /// connection and runs the orderly teardown with its callbacks in the calling thread.
     pub fn disconnect<P: Port<Core = Self>>(port: &P, guard: &mut P::Guard<'_>) {

@@ -312,7 +312,7 @@ fn qos_arg(qos: UINT) -> Option<QoS> {
 }
 
 /// A wait option as a tick count (`NX_WAIT_FOREVER`: no limit).
-fn wait_ticks(wait: ULONG) -> Option<Tick> {
+pub(crate) fn wait_ticks(wait: ULONG) -> Option<Tick> {
     if wait == NX_WAIT_FOREVER {
         None
     } else {
@@ -663,11 +663,29 @@ unsafe fn command(
     qos: UINT,
     op: Op,
 ) -> UINT {
+    // SAFETY: forwarded contract.
+    match unsafe { command_id(block, topic, topic_length, qos, op) } {
+        Ok(_) => status::OK,
+        Err(code) => code,
+    }
+}
+
+/// [`command`] returning the packet id used (`None`: QoS 0 PUBLISH) or the NX code.
+///
+/// # Safety
+/// As [`command`].
+unsafe fn command_id(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+    qos: UINT,
+    op: Op,
+) -> Result<Option<u16>, UINT> {
     let Some(qos) = qos_arg(qos) else {
-        return status::INVALID_ARGUMENT;
+        return Err(status::INVALID_ARGUMENT);
     };
     if topic.is_null() || topic_length == 0 {
-        return status::INVALID_ARGUMENT;
+        return Err(status::INVALID_ARGUMENT);
     }
     let (not_created, cmd) = match op {
         Op::Publish { .. } => (status::NOT_CREATED_PUBLISH, Command::Publish),
@@ -675,7 +693,7 @@ unsafe fn command(
     };
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
-        return not_created;
+        return Err(not_created);
     };
     // SAFETY: contract of this function.
     let topic = unsafe { bytes(topic, topic_length) };
@@ -705,7 +723,7 @@ unsafe fn command(
     let result = match reserve {
         Some((payload, wait)) => match shared.publish_reserved(topic, payload, qos, wait, run) {
             Ok(r) => r,
-            Err(e) => return status::reserve_error(e),
+            Err(e) => return Err(status::reserve_error(e)),
         },
         None => run(&mut shared.lock()),
     };
@@ -714,10 +732,28 @@ unsafe fn command(
         let _ = reserve;
         run(&mut shared.lock())
     };
-    match result {
-        Ok(_) => status::OK,
-        Err(e) => status::command_error(cmd, e),
-    }
+    result.map_err(|e| status::command_error(cmd, e))
+}
+
+/// Subscribe (`qos` given) or unsubscribe (`None`) for `_nxd_mqtt_client_sub_unsub`:
+/// the packet id used, or the code `subscribe` / `unsubscribe` would return.
+///
+/// # Safety
+/// `block` is a control block; the topic is valid for its length.
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub unsafe fn sub_unsub(
+    block: *mut NXD_MQTT_CLIENT,
+    topic: *mut CHAR,
+    topic_length: UINT,
+    qos: Option<UINT>,
+) -> Result<u16, UINT> {
+    let op = match qos {
+        Some(_) => Op::Subscribe,
+        None => Op::Unsubscribe,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { command_id(block, topic, topic_length, qos.unwrap_or(0), op) }
+        .map(|id| id.unwrap_or(0))
 }
 
 /// Core of publish.

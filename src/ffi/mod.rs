@@ -9,6 +9,9 @@
 //! * [`status`] — outcomes of the client layer → NX return codes (the only place).
 //! * [`api`] — the exported functions and their front-end checks.
 //! * `core` — the function cores on top of [`crate::client`] and the active port.
+//! * `middleware` — NetX port: the semi-public functions NetX Duo's Azure IoT middleware
+//!   calls on the client (`_nxd_mqtt_client_publish_packet_send`, `_sub_unsub`,
+//!   `_connection_end`).
 //!
 //! The header `include/nxd_mqtt_client.h` is generated from these files by `build.rs`.
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -18,6 +21,8 @@ pub mod api;
 pub mod consts;
 pub mod control_block;
 mod core;
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub mod middleware;
 #[allow(unused_imports)] // used by the ports' own extension functions (e.g. bare)
 pub(crate) use self::core::{client_of, Core, FfiHooks, FfiState, Shared, Slot};
 pub mod netx_codes;

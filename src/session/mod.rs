@@ -176,6 +176,34 @@ pub enum Request<'a> {
         /// Topic filter.
         filter: &'a [u8],
     },
+    /// A PUBLISH the application built itself (the NetX port's
+    /// `_nxd_mqtt_client_publish_packet_send`, used by NetX Duo's Azure IoT middleware).
+    Prebuilt(Prebuilt<'a>),
+}
+
+/// A whole PUBLISH packet built outside the session, with the packet id the application chose
+/// (QoS 1/2: kept for resend with DUP set, and never given to another request while in
+/// flight). The session does not parse it beyond its first byte (a PUBLISH header).
+#[derive(Clone, Copy)]
+pub struct Prebuilt<'a> {
+    /// Its size in bytes.
+    pub len: usize,
+    /// Packet id (QoS 1/2).
+    pub id: u16,
+    /// QoS of the flow (acknowledgements expected).
+    pub qos: QoS,
+    /// Copies the packet into the given buffer of `len` bytes; false when it cannot.
+    pub read: &'a dyn Fn(&mut [u8]) -> bool,
+}
+
+impl core::fmt::Debug for Prebuilt<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Prebuilt")
+            .field("len", &self.len)
+            .field("id", &self.id)
+            .field("qos", &self.qos)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a command was refused. Mapped to NX codes in one place (`ffi`).
@@ -481,6 +509,7 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
     /// Queues PUBLISH / SUBSCRIBE / UNSUBSCRIBE and records what awaits an acknowledgement.
     fn request(&mut self, r: &Request<'_>) -> Result<Option<u16>, Error> {
         let (topic, qos, kind, header) = match *r {
+            Request::Prebuilt(p) => return self.prebuilt(p).map(|()| Some(p.id)),
             Request::Publish {
                 topic, qos, retain, ..
             } => (
@@ -510,7 +539,7 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
         let (parts, fields) = match *r {
             Request::Publish { payload, .. } => ([topic, id_part, payload], 0b001),
             Request::Subscribe { .. } => ([id_part, topic, &qos_byte], 0b010),
-            Request::Unsubscribe { .. } => ([id_part, topic, &[]], 0b010),
+            Request::Unsubscribe { .. } | Request::Prebuilt(_) => ([id_part, topic, &[]], 0b010),
         };
         let n = self.check_command(&parts, fields, kind)?;
         self.send_parts(header, &parts, fields, n)?;
@@ -528,6 +557,49 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
             self.next_id = next_id_after(id);
         }
         Ok(id)
+    }
+
+    /// Queues a PUBLISH built by the application (see [`Prebuilt`]).
+    fn prebuilt(&mut self, p: Prebuilt<'_>) -> Result<(), Error> {
+        if self.state != State::Connected || self.halted {
+            return Err(Error::NotConnected);
+        }
+        let kind = match p.qos {
+            QoS::AtMostOnce => 0,
+            QoS::AtLeastOnce => PUB1,
+            QoS::ExactlyOnce if QOS2 => PUB2,
+            QoS::ExactlyOnce => return Err(Error::InvalidParameter),
+        };
+        let n = p.len;
+        let stored = kind != 0;
+        if n < 2 || (stored && p.id == 0) {
+            return Err(Error::InvalidParameter);
+        }
+        if n > TX || (stored && n > STORE) {
+            return Err(Error::TooLarge);
+        }
+        if stored && (self.store.len() >= self.cap() || STORE - self.store.used() < n) {
+            return Err(Error::InflightFull);
+        }
+        if self.resending {
+            return Err(Error::TransmitFull);
+        }
+        let dst = self
+            .tx
+            .append(&mut self.tx_buf, n)
+            .ok_or(Error::TransmitFull)?;
+        if !(p.read)(dst) || dst.first().map_or(true, |b| b >> 4 != 3) {
+            self.tx.unappend(n);
+            return Err(Error::InvalidParameter);
+        }
+        self.sent();
+        if stored {
+            let data = self.tx.data(&self.tx_buf);
+            let copy = data.get(data.len() - n..).unwrap_or_default();
+            self.store.push(&mut self.arena, kind, p.id, copy);
+            self.store.mark_last_dup(&mut self.arena);
+        }
+        Ok(())
     }
 
     /// Asks the client to close; while connecting, a `ConnectFailed` comes first.

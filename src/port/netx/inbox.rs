@@ -174,31 +174,11 @@ impl Inbox for PacketInbox {
 
     fn read_head(&self, offset: usize, dst: &mut [u8]) -> usize {
         let head = self.head_packet();
-        let (Ok(offset), Ok(size)) = (
-            sys::ULONG::try_from(offset),
-            sys::ULONG::try_from(dst.len()),
-        ) else {
-            return 0;
-        };
-        if head.is_null() || size == 0 {
+        if head.is_null() {
             return 0;
         }
-        let mut copied: sys::ULONG = 0;
-        // SAFETY: a packet of the queue; `dst` is writable for `size` bytes.
-        let status = unsafe {
-            sys::nxd_mqtt_netx_packet_extract(
-                head,
-                offset,
-                dst.as_mut_ptr().cast(),
-                size,
-                &mut copied,
-            )
-        };
-        if status == 0 {
-            (copied as usize).min(dst.len())
-        } else {
-            0
-        }
+        // SAFETY: a packet of the queue.
+        unsafe { packet_read(head.cast(), offset, dst) }
     }
 
     fn pop(&mut self) {
@@ -217,4 +197,54 @@ impl Inbox for PacketInbox {
             unsafe { self.depth.write(0) };
         }
     }
+}
+
+/// Bytes held by `packet` (a chain: all of it).
+///
+/// # Safety
+/// `packet` is a valid NetX packet.
+pub unsafe fn packet_len(packet: *mut core::ffi::c_void) -> usize {
+    // SAFETY: per the contract.
+    unsafe { sys::nxd_mqtt_netx_packet_length(packet.cast()) as usize }
+}
+
+/// Copies bytes of `packet` from `offset` into `dst`; returns how many were copied.
+///
+/// # Safety
+/// `packet` is a valid NetX packet.
+pub unsafe fn packet_read(packet: *mut core::ffi::c_void, offset: usize, dst: &mut [u8]) -> usize {
+    let (Ok(offset), Ok(size)) = (
+        sys::ULONG::try_from(offset),
+        sys::ULONG::try_from(dst.len()),
+    ) else {
+        return 0;
+    };
+    if size == 0 {
+        return 0;
+    }
+    let mut copied: sys::ULONG = 0;
+    // SAFETY: per the contract; `dst` is writable for `size` bytes.
+    let status = unsafe {
+        sys::nxd_mqtt_netx_packet_extract(
+            packet.cast(),
+            offset,
+            dst.as_mut_ptr().cast(),
+            size,
+            &mut copied,
+        )
+    };
+    if status == 0 {
+        (copied as usize).min(dst.len())
+    } else {
+        0
+    }
+}
+
+/// Releases `packet` to its pool.
+///
+/// # Safety
+/// `packet` is a valid NetX packet that nobody uses any more.
+pub unsafe fn packet_release(packet: *mut core::ffi::c_void) {
+    // SAFETY: per the contract.
+    unsafe { sys::nxd_mqtt_netx_packet_release(packet.cast()) };
 }

@@ -41,7 +41,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 pub use config::{
     INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, RX_CAPACITY, STORE_CAPACITY, TX_CAPACITY,
 };
-pub use inbox::PacketInbox;
+pub use inbox::{packet_len, packet_read, packet_release, PacketInbox};
 pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
 
 use super::{CreateError, CreateParams};
