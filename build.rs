@@ -22,6 +22,8 @@ const FFI_SOURCES: &[&str] = &[
     "src/port/bare/ffi.rs",
     // The NetX port's extension (nxd_mqtt_client_memory_size and the memory size constants).
     "src/port/netx/ffi.rs",
+    // The NetX port's semi-public packet helpers (_nxd_mqtt_read_remaining_length, ...).
+    "src/port/netx/helpers.rs",
 ];
 
 /// Items defined by the hand-written prelude (or by the NetX headers) instead of cbindgen.

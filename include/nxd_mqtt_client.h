@@ -1465,6 +1465,114 @@ UINT nxd_mqtt_client_process(NXD_MQTT_CLIENT *client_ptr);
 ULONG nxd_mqtt_client_memory_size(void);
 #endif
 
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Decodes the MQTT remaining length of the packet at `packet_ptr`'s prepend pointer (from its
+ * second byte, across the chain). On `NXD_MQTT_SUCCESS` `*remaining_length` is the value and
+ * `*offset_ptr` the size of the fixed header (1 + the length bytes: where the variable header
+ * starts); on failure neither is written.
+ *
+ * Returns `NXD_MQTT_SUCCESS`; `NXD_MQTT_PARTIAL_PACKET` when the length bytes are incomplete
+ * (also when the packet holds only the first byte) or the packet holds fewer bytes than the
+ * header and the remaining length say; `NXD_MQTT_INTERNAL_ERROR` for a malformed length (four
+ * bytes with the continuation bit, or a non-minimal encoding, which the original accepts);
+ * `NX_PTR_ERROR` when a pointer is NULL.
+ *
+ * # Safety
+ * `packet_ptr` is NULL or a valid NetX packet; the other two are NULL or writable.
+ */
+UINT _nxd_mqtt_read_remaining_length(NX_PACKET *packet_ptr,
+                                     UINT *remaining_length,
+                                     ULONG *offset_ptr);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Locates the topic and the payload of the PUBLISH at `packet_ptr`'s prepend pointer (across
+ * the chain). Offsets are relative to the prepend pointer: the topic starts after the fixed
+ * header and the topic's 2-byte length, the payload after the topic (and after the packet id
+ * when the QoS bits of the first byte are 1 or 2; QoS bits 3 are treated like QoS 0, as by the
+ * original). The outputs are written only on success. The packet type is not checked.
+ *
+ * Returns `NXD_MQTT_SUCCESS`; `NXD_MQTT_INVALID_PACKET` when the remaining length cannot be
+ * read or exceeds the packet, is less than 2, the topic is longer than the remaining length
+ * allows, or QoS 1 / 2 leaves fewer than 2 bytes for the packet id; `NX_PTR_ERROR` when a
+ * pointer is NULL.
+ *
+ * # Safety
+ * `packet_ptr` is NULL or a valid NetX packet; the other pointers are NULL or writable.
+ */
+UINT _nxd_mqtt_process_publish_packet(NX_PACKET *packet_ptr,
+                                      ULONG *topic_offset_ptr,
+                                      USHORT *topic_length_ptr,
+                                      ULONG *message_offset_ptr,
+                                      ULONG *message_length_ptr);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Appends an MQTT fixed header to `packet_ptr`: `control_header` then the remaining-length
+ * encoding of `length` (1 to 4 bytes), with `nx_packet_data_append` (chaining buffers of the
+ * client's pool, `nxd_mqtt_client_packet_pool_ptr`, waiting up to `wait_option`).
+ *
+ * Returns the append status (`NX_SUCCESS`, or NetX's error such as `NX_NO_PACKET`);
+ * `NXD_MQTT_INVALID_PARAMETER` when `length` exceeds 268,435,455 (nothing appended; the
+ * original appends a wrong encoding); `NX_PTR_ERROR` when a pointer or the client's pool is
+ * NULL.
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block; `packet_ptr` is NULL or a valid NetX packet.
+ */
+UINT _nxd_mqtt_client_set_fixed_header(NXD_MQTT_CLIENT *client_ptr,
+                                       NX_PACKET *packet_ptr,
+                                       UCHAR control_header,
+                                       UINT length,
+                                       UINT wait_option);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Appends a length-prefixed field to `packet_ptr`: the low 16 bits of `length` big-endian,
+ * then (when `length` is not 0) the `length` bytes at `message`, with `nx_packet_data_append`
+ * (chaining buffers of the client's pool, waiting up to `wait_option`).
+ *
+ * Returns the first failing append's status, else `NX_SUCCESS`; `NX_PTR_ERROR` when the
+ * client, the packet or the client's pool is NULL, or `message` is NULL with a non-zero
+ * `length`.
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block; `packet_ptr` is NULL or a valid NetX packet;
+ * `message` is NULL or readable for `length` bytes.
+ */
+UINT _nxd_mqtt_client_append_message(NXD_MQTT_CLIENT *client_ptr,
+                                     NX_PACKET *packet_ptr,
+                                     CHAR *message,
+                                     UINT length,
+                                     ULONG wait_option);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Allocates a packet for an outbound MQTT packet from the client's pool
+ * (`nxd_mqtt_client_packet_pool_ptr`), waiting up to `wait_option`, with the TCP/IP headroom
+ * of IPv4 when the client's socket last connected over IPv4 and of IPv6 otherwise (so before
+ * any connect the larger IPv6 headroom). Plain TCP: this library has no TLS or WebSocket
+ * transport. No state check, no client lock, as the original.
+ *
+ * Returns `NXD_MQTT_SUCCESS` (`*packet_ptr` is the packet, the caller owns it);
+ * `NXD_MQTT_PACKET_POOL_FAILURE` when the pool has no packet in time, NetX refuses the
+ * allocation, or `client_ptr` is not a created client (`*packet_ptr` is NULL then);
+ * `NX_PTR_ERROR` when a pointer is NULL.
+ *
+ * # Safety
+ * `client_ptr` is NULL or a control block (created, or zeroed / initialised memory of its
+ * size); `packet_ptr` is NULL or writable.
+ */
+UINT _nxd_mqtt_client_packet_allocate(NXD_MQTT_CLIENT *client_ptr,
+                                      NX_PACKET **packet_ptr,
+                                      ULONG wait_option);
+#endif
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -287,6 +287,25 @@ ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet)
     return packet->nx_packet_length;
 }
 
+UINT nxd_mqtt_netx_packet_allocate_tcp(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, NX_PACKET **packet,
+                                       ULONG wait_option)
+{
+    ULONG offset = socket != NX_NULL ? headroom(socket) : NX_IPv6_TCP_PACKET;
+    UINT status;
+    *packet = NX_NULL;
+    status = nx_packet_allocate(pool, packet, offset, wait_option);
+    if (status != NX_SUCCESS)
+        *packet = NX_NULL;
+    return status;
+}
+
+UINT nxd_mqtt_netx_packet_append(NX_PACKET *packet, const VOID *data, ULONG size, NX_PACKET_POOL *pool,
+                                 ULONG wait_option)
+{
+    /* nx_packet_data_append only reads the data; its prototype is not const. */
+    return nx_packet_data_append(packet, (VOID *)data, size, pool, wait_option);
+}
+
 /* ---- the receive queue ----------------------------------------------------------------------- */
 
 ULONG nxd_mqtt_netx_pool_room(NX_PACKET_POOL *pool, UINT total)

@@ -76,6 +76,15 @@ UINT nxd_mqtt_netx_packet_release(NX_PACKET *packet);
 UINT nxd_mqtt_netx_packet_extract(NX_PACKET *packet, ULONG offset, VOID *buffer, ULONG size,
                                   ULONG *copied);
 ULONG nxd_mqtt_netx_packet_length(NX_PACKET *packet);
+/* The semi-public helpers (helpers.rs). A packet of `pool` for an outbound TCP segment: TCP/IP
+   headroom for the address family of `socket`'s last connect (IPv6 when `socket` is NULL or
+   has not connected over IPv4), waiting up to `wait_option`. *packet is NULL on failure. */
+UINT nxd_mqtt_netx_packet_allocate_tcp(NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket, NX_PACKET **packet,
+                                       ULONG wait_option);
+/* nx_packet_data_append of `data[0..size]` (chains buffers of `pool`, waiting up to
+   `wait_option`); NetX's status. */
+UINT nxd_mqtt_netx_packet_append(NX_PACKET *packet, const VOID *data, ULONG size, NX_PACKET_POOL *pool,
+                                 ULONG wait_option);
 
 /* The receive queue: the control block's intrusive list of PUBLISH packets (head, tail,
    depth), linked through nx_packet_queue_next, each packet positioned at the first byte of a

@@ -28,6 +28,8 @@
 
 pub mod config;
 pub mod ffi;
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub mod helpers;
 pub mod inbox;
 mod sys;
 pub mod transport;
