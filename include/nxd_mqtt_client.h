@@ -402,23 +402,20 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * client from outside (NetX Duo's Azure IoT middleware) takes it to serialise with the MQTT
    * thread; it is recursive for its owner, so the API may be called while holding it.
    */
-  TX_MUTEX *nxd_mqtt_client_mutex_ptr
+  TX_MUTEX *nxd_mqtt_client_mutex_ptr;
 #endif
-  ;
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
   /**
    * NetX port: the IP instance given to create. Read-only.
    */
-  NX_IP *nxd_mqtt_client_ip_ptr
+  NX_IP *nxd_mqtt_client_ip_ptr;
 #endif
-  ;
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
   /**
    * NetX port: the packet pool given to create. Read-only.
    */
-  NX_PACKET_POOL *nxd_mqtt_client_packet_pool_ptr
+  NX_PACKET_POOL *nxd_mqtt_client_packet_pool_ptr;
 #endif
-  ;
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
   /**
    * NetX port: oldest received PUBLISH not yet taken, as in the original: a packet of the
@@ -427,23 +424,20 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * the receive notify, with the client mutex held) unlinks and releases the packets and
    * updates head, tail and depth; `message_get` does the same for one message.
    */
-  NX_PACKET *message_receive_queue_head
+  NX_PACKET *message_receive_queue_head;
 #endif
-  ;
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
   /**
    * NetX port: newest received PUBLISH (see `message_receive_queue_head`).
    */
-  NX_PACKET *message_receive_queue_tail
+  NX_PACKET *message_receive_queue_tail;
 #endif
-  ;
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
   /**
    * NetX port: number of messages in the receive queue.
    */
-  UINT message_receive_queue_depth
+  UINT message_receive_queue_depth;
 #endif
-  ;
   /**
    * Library state; do not touch.
    */

@@ -48,8 +48,8 @@ use core::ops::Deref;
 
 use crate::codec::{PacketType, QoS};
 use crate::session::{
-    CloseReason, ConnackError, ConnectOptions, Event, GetError, Inbox, MessageInfo, Request, Ring,
-    Session, State,
+    Arena, CloseReason, ConnackError, ConnectOptions, Event, GetError, Inbox, Keep, MessageInfo,
+    Request, Ring, Session, State,
 };
 pub use crate::session::{Config, Error as SessionError, Tick};
 
@@ -323,6 +323,7 @@ pub struct Client<
     const INFLIGHT: usize,
     const IO: usize,
     I: Inbox = Ring<QUEUE>,
+    K: Keep = Arena<STORE>,
 > {
     /// The C layer's data.
     pub user: U,
@@ -343,7 +344,7 @@ pub struct Client<
     out: [u8; IO],
     /// Bytes received but not yet accepted by the session (back-pressure).
     inp: [u8; IO],
-    session: Session<RX, QUEUE, STORE, TX, INFLIGHT, I>,
+    session: Session<RX, QUEUE, STORE, TX, INFLIGHT, I, K>,
 }
 
 impl<
@@ -356,7 +357,8 @@ impl<
         const INFLIGHT: usize,
         const IO: usize,
         I: Inbox + Default,
-    > Client<T, U, RX, QUEUE, STORE, TX, INFLIGHT, IO, I>
+        K: Keep + Default,
+    > Client<T, U, RX, QUEUE, STORE, TX, INFLIGHT, IO, I, K>
 where
     T: Transport,
 {
@@ -382,13 +384,18 @@ where
     }
 
     /// The session (read-only: state, counters).
-    pub fn session(&self) -> &Session<RX, QUEUE, STORE, TX, INFLIGHT, I> {
+    pub fn session(&self) -> &Session<RX, QUEUE, STORE, TX, INFLIGHT, I, K> {
         &self.session
     }
 
     /// The receive queue's storage (a port with storage of its own attaches it there).
     pub fn inbox_mut(&mut self) -> &mut I {
         self.session.inbox_mut()
+    }
+
+    /// The storage of stored PUBLISH copies (a port with storage of its own attaches it there).
+    pub fn keep_mut(&mut self) -> &mut K {
+        self.session.keep_mut()
     }
 
     /// The transport (ports read e.g. the socket to wait on).

@@ -74,6 +74,7 @@
 mod bufs;
 mod fuzz_check;
 mod inbox;
+mod keep;
 mod store;
 
 use crate::codec::{
@@ -85,6 +86,7 @@ use bufs::{Bytes, Events};
 pub use fuzz_check::fuzz_check_session;
 use inbox::head_layout;
 pub use inbox::{Inbox, Ring};
+pub use keep::{Arena, At, Keep};
 use store::{Kind, Store, IN_QOS2, PUB1, PUB2, PUBREL, SUB, UNSUB};
 
 /// QoS 2 support (cargo feature `no-qos2` compiles it out: QoS 2 requests are refused with
@@ -330,6 +332,7 @@ pub struct Session<
     const TX: usize,
     const INFLIGHT: usize,
     I: Inbox = Ring<QUEUE>,
+    K: Keep = Arena<STORE>,
 > {
     reader: ReaderState,
     /// A complete PUBLISH frame is held in `reader` until the receive queue has room for it.
@@ -340,20 +343,20 @@ pub struct Session<
     /// padding the optimiser built this buffer on the stack and copied it into place, which
     /// cost a caller creating a client in place (the NetX port) 2.3 KB of stack on Cortex-M4.
     rx: [u8; RX],
-    core: Core<STORE, TX, INFLIGHT, I>,
+    core: Core<TX, INFLIGHT, I, K>,
 }
 
 /// Everything but the frame reader, so a frame borrowed from the reader can be handled.
 #[derive(Debug)]
 #[repr(C)]
-struct Core<const STORE: usize, const TX: usize, const INFLIGHT: usize, I> {
+struct Core<const TX: usize, const INFLIGHT: usize, I, K> {
     config: Config,
     state: State,
     /// Last `now` seen (for deadlines refreshed where no `now` is passed).
     now: Tick,
     /// Transmit queue (over `tx_buf`).
     tx: Bytes,
-    /// In-flight records (stored bytes in `arena`).
+    /// In-flight records (stored bytes in `keep`).
     store: Store<INFLIGHT>,
     events: Events,
     /// A close request not yet reported (always reported after the queued events).
@@ -378,8 +381,9 @@ struct Core<const STORE: usize, const TX: usize, const INFLIGHT: usize, I> {
     ping: bool,
     /// Receive queue: whole PUBLISH frames as received, oldest first.
     inbox: I,
+    /// The bytes of the stored PUBLISH copies.
+    keep: K,
     tx_buf: [u8; TX],
-    arena: [u8; STORE],
 }
 
 /// Signed distance from `b` to `a` (positive: `a` after `b`) on the wrapping clock.
@@ -412,9 +416,7 @@ fn be16(b: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_be_bytes(*b.get(i..)?.first_chunk()?))
 }
 
-impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
-    Core<STORE, TX, INFLIGHT, I>
-{
+impl<const TX: usize, const INFLIGHT: usize, I: Inbox, K: Keep> Core<TX, INFLIGHT, I, K> {
     /// Record limit: `INFLIGHT`, lowered by `Config::max_inflight`.
     fn cap(&self) -> usize {
         match self.config.max_inflight {
@@ -492,12 +494,10 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
         }
         let n = parts_len(parts, fields).map_err(encode_error)?;
         let stored = kind == PUB1 || kind == PUB2;
-        if n > TX || (stored && n > STORE) {
+        if n > TX || (stored && n > self.keep.capacity()) {
             return Err(Error::TooLarge);
         }
-        if kind != 0
-            && (self.store.len() >= self.cap() || (stored && STORE - self.store.used() < n))
-        {
+        if kind != 0 && (self.store.len() >= self.cap() || (stored && !self.keep.fits(n))) {
             return Err(Error::InflightFull);
         }
         if self.resending || self.tx.free(TX) < n {
@@ -542,21 +542,31 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
             Request::Unsubscribe { .. } | Request::Prebuilt(_) => ([id_part, topic, &[]], 0b010),
         };
         let n = self.check_command(&parts, fields, kind)?;
+        let deadline = self.deadline;
         self.send_parts(header, &parts, fields, n)?;
         if let Some(id) = id {
-            let stored = kind == PUB1 || kind == PUB2;
-            let data = self.tx.data(&self.tx_buf);
-            let copy = match stored {
-                true => data.get(data.len() - n..).unwrap_or_default(),
-                false => &[],
-            };
-            self.store.push(&mut self.arena, kind, id, copy);
-            if stored {
-                self.store.mark_last_dup(&mut self.arena);
-            }
+            self.record(kind, id, n, deadline)?;
             self.next_id = next_id_after(id);
         }
         Ok(id)
+    }
+
+    /// Records the request whose `n` bytes were just queued (PUBLISH QoS 1/2: with a copy of
+    /// them, DUP set); without room for the copy the request is taken back (bytes unqueued,
+    /// keep-alive `deadline` restored): `InflightFull`.
+    fn record(&mut self, kind: Kind, id: u16, n: usize, deadline: Tick) -> Result<(), Error> {
+        let stored = kind == PUB1 || kind == PUB2;
+        let data = self.tx.data(&self.tx_buf);
+        let copy = match stored {
+            true => data.get(data.len() - n..).unwrap_or_default(),
+            false => &[],
+        };
+        if self.store.push(&mut self.keep, kind, id, copy, 0x08) {
+            return Ok(());
+        }
+        self.tx.unappend(n);
+        self.deadline = deadline;
+        Err(Error::InflightFull)
     }
 
     /// Queues a PUBLISH built by the application (see [`Prebuilt`]).
@@ -575,10 +585,10 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
         if n < 2 || (stored && p.id == 0) {
             return Err(Error::InvalidParameter);
         }
-        if n > TX || (stored && n > STORE) {
+        if n > TX || (stored && n > self.keep.capacity()) {
             return Err(Error::TooLarge);
         }
-        if stored && (self.store.len() >= self.cap() || STORE - self.store.used() < n) {
+        if stored && (self.store.len() >= self.cap() || !self.keep.fits(n)) {
             return Err(Error::InflightFull);
         }
         if self.resending {
@@ -592,12 +602,10 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
             self.tx.unappend(n);
             return Err(Error::InvalidParameter);
         }
+        let deadline = self.deadline;
         self.sent();
         if stored {
-            let data = self.tx.data(&self.tx_buf);
-            let copy = data.get(data.len() - n..).unwrap_or_default();
-            self.store.push(&mut self.arena, kind, p.id, copy);
-            self.store.mark_last_dup(&mut self.arena);
+            self.record(kind, p.id, n, deadline)?;
         }
         Ok(())
     }
@@ -628,7 +636,7 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
 
     /// Removes store record `i`, keeping the resend cursor on the same next record.
     fn remove(&mut self, i: usize) {
-        self.store.remove(&mut self.arena, i);
+        self.store.remove(&mut self.keep, i);
         if i < self.resend {
             self.resend -= 1;
         }
@@ -655,16 +663,28 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
             };
             let [hi, lo] = r.id.to_be_bytes();
             let pubrel = [0x62, 2, hi, lo];
-            let bytes = match r.kind {
-                PUB1 | PUB2 => self.store.bytes(&self.arena, self.resend),
-                PUBREL if QOS2 => &pubrel,
-                _ => &[],
+            let queued = match r.kind {
+                PUB1 | PUB2 => {
+                    let at = self.store.at(self.resend);
+                    match self.tx.append(&mut self.tx_buf, at.len) {
+                        Some(dst) => {
+                            if !self.keep.read(at, dst) {
+                                // Unreadable copy (cannot happen with a consistent keep):
+                                // send nothing for it rather than garbage.
+                                self.tx.unappend(at.len);
+                            }
+                            Some(true)
+                        }
+                        None => None,
+                    }
+                }
+                PUBREL if QOS2 => self.tx.push(&mut self.tx_buf, &pubrel).then_some(true),
+                _ => Some(false),
             };
-            if !self.tx.push(&mut self.tx_buf, bytes) {
-                break;
-            }
-            if !bytes.is_empty() {
-                self.sent();
+            match queued {
+                None => break,
+                Some(true) => self.sent(),
+                Some(false) => {}
             }
             self.resend += 1;
         }
@@ -712,7 +732,7 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
         let duplicate = qos2 && self.store.find(IN_QOS2, id).is_some();
         if !duplicate {
             if qos2 && self.store.len() < self.cap() {
-                self.store.push(&mut self.arena, IN_QOS2, id, &[]);
+                self.store.push(&mut self.keep, IN_QOS2, id, &[], 0);
             }
             match frame.filter(|f| self.inbox.push(f)) {
                 Some(_) => {
@@ -761,7 +781,7 @@ impl<const STORE: usize, const TX: usize, const INFLIGHT: usize, I: Inbox>
                     .find(PUB2, id)
                     .or_else(|| self.store.find(PUBREL, id));
                 if let Some(i) = known {
-                    self.store.strip(&mut self.arena, i, PUBREL);
+                    self.store.strip(&mut self.keep, i, PUBREL);
                     self.send_ack(0x62, id);
                 }
             }
@@ -814,7 +834,8 @@ impl<
         const TX: usize,
         const INFLIGHT: usize,
         I: Inbox + Default,
-    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I>
+        K: Keep + Default,
+    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I, K>
 {
     /// A new Idle session (its inbox as `I::default()` makes it).
     pub fn new(config: Config) -> Self {
@@ -843,7 +864,7 @@ impl<
                 ping_sent: 0,
                 inbox: I::default(),
                 tx_buf: [0; TX],
-                arena: [0; STORE],
+                keep: K::default(),
             },
             rx: [0; RX],
         }
@@ -857,11 +878,18 @@ impl<
         const TX: usize,
         const INFLIGHT: usize,
         I: Inbox,
-    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I>
+        K: Keep,
+    > Session<RX, QUEUE, STORE, TX, INFLIGHT, I, K>
 {
     /// The receive queue's storage (ports that provide their own set it up through this).
     pub fn inbox_mut(&mut self) -> &mut I {
         &mut self.core.inbox
+    }
+
+    /// The storage of the stored PUBLISH copies (ports that provide their own set it up
+    /// through this).
+    pub fn keep_mut(&mut self) -> &mut K {
+        &mut self.core.keep
     }
 
     /// Current state.
@@ -929,6 +957,7 @@ impl<
         c.now = now;
         if options.clean_session {
             c.store.clear();
+            c.keep.clear();
             c.next_id = c.initial_id();
         }
         c.tx.clear();
@@ -1020,7 +1049,7 @@ impl<
         let mut i = 0;
         while let Some(r) = c.store.get(i) {
             if r.kind == SUB || r.kind == UNSUB {
-                c.store.remove(&mut c.arena, i);
+                c.store.remove(&mut c.keep, i);
             } else {
                 i += 1;
             }
@@ -1252,7 +1281,7 @@ impl<
 
     /// Bytes of stored PUBLISH copies in the in-flight store.
     pub fn inflight_bytes(&self) -> usize {
-        self.core.store.used()
+        self.core.keep.used()
     }
 
     /// Inbound bytes held by the frame reader (a partial frame, or a PUBLISH parked by
@@ -1267,6 +1296,7 @@ impl<
     /// Discards the whole in-flight store (delete, clean session).
     pub fn clear_inflight(&mut self) {
         self.core.store.clear();
+        self.core.keep.clear();
         self.core.resending = false;
     }
 

@@ -1,8 +1,10 @@
 //! The in-flight store: records of everything awaiting an acknowledgement, in the order they
-//! were created, with the bytes of stored PUBLISH copies in an arena kept in the same order.
+//! were created, with the bytes of stored PUBLISH copies in a [`Keep`] kept in the same order.
 //!
 //! Keeping records and bytes in creation order makes the resend on reconnect trivially "in
-//! original order" (MQTT-4.6.0) and lets removal be one `copy_within` of the bytes behind.
+//! original order" (MQTT-4.6.0).
+
+use super::keep::{At, Keep};
 
 /// Kind of a record (outbound kinds are below [`IN_QOS2`]).
 pub(crate) type Kind = u8;
@@ -30,13 +32,12 @@ pub(crate) struct Record {
     pub(crate) kind: Kind,
 }
 
-/// Records (at most `N`); the arena of stored bytes is kept by the owner (after its small
-/// fields) and passed to the calls that need it (always the same one).
+/// Records (at most `N`); the bytes of stored copies are kept by a [`Keep`] the owner passes
+/// to the calls that need it (always the same one).
 #[derive(Debug)]
 pub(crate) struct Store<const N: usize> {
     recs: [Record; N],
     count: usize,
-    used: usize,
 }
 
 impl<const N: usize> Store<N> {
@@ -49,7 +50,6 @@ impl<const N: usize> Store<N> {
                 kind: 0,
             }; N],
             count: 0,
-            used: 0,
         }
     }
 
@@ -58,15 +58,9 @@ impl<const N: usize> Store<N> {
         self.count
     }
 
-    /// Arena bytes in use.
-    pub(crate) fn used(&self) -> usize {
-        self.used
-    }
-
-    /// Drops everything.
+    /// Drops everything (the caller clears the keep).
     pub(crate) fn clear(&mut self) {
         self.count = 0;
-        self.used = 0;
     }
 
     /// Record `i`.
@@ -95,69 +89,57 @@ impl<const N: usize> Store<N> {
         self.recs.get(..self.count).unwrap_or_default()
     }
 
-    /// Offset of record `i`'s bytes in the arena.
-    fn offset(&self, i: usize) -> usize {
-        self.recs
-            .get(..i)
-            .unwrap_or_default()
-            .iter()
-            .map(|r| r.len)
-            .sum()
+    /// Where the bytes of record `i` are kept.
+    pub(crate) fn at(&self, i: usize) -> At {
+        let before = self.recs.get(..i).unwrap_or_default();
+        At {
+            k: before.iter().filter(|r| r.len > 0).count(),
+            offset: before.iter().map(|r| r.len).sum(),
+            len: self.get(i).map_or(0, |r| r.len),
+        }
     }
 
-    /// The stored bytes of record `i`.
-    pub(crate) fn bytes<'a>(&self, arena: &'a [u8], i: usize) -> &'a [u8] {
-        let off = self.offset(i);
-        let len = self.get(i).map_or(0, |r| r.len);
-        arena.get(off..off + len).unwrap_or_default()
-    }
-
-    /// Appends a record with a copy of `bytes`; false (nothing changed) without room.
-    pub(crate) fn push(&mut self, arena: &mut [u8], kind: Kind, id: u16, bytes: &[u8]) -> bool {
-        let (Some(rec), Some(dst)) = (
-            self.recs.get_mut(self.count),
-            arena.get_mut(self.used..self.used + bytes.len()),
-        ) else {
+    /// Appends a record with a copy of `bytes` (first byte or'ed with `first_bits`) kept in
+    /// `keep`; false (nothing changed) without room.
+    pub(crate) fn push<K: Keep>(
+        &mut self,
+        keep: &mut K,
+        kind: Kind,
+        id: u16,
+        bytes: &[u8],
+        first_bits: u8,
+    ) -> bool {
+        let Some(rec) = self.recs.get_mut(self.count) else {
             return false;
         };
-        dst.copy_from_slice(bytes);
+        if !bytes.is_empty() && !keep.push(bytes, first_bits) {
+            return false;
+        }
         *rec = Record {
             len: bytes.len(),
             id,
             kind,
         };
         self.count += 1;
-        self.used += bytes.len();
         true
     }
 
-    /// Sets the first stored byte of the last record (the DUP bit of a PUBLISH copy).
-    pub(crate) fn mark_last_dup(&mut self, arena: &mut [u8]) {
-        let len = self
-            .count
-            .checked_sub(1)
-            .and_then(|i| self.get(i))
-            .map_or(0, |r| r.len);
-        if let Some(b) = arena.get_mut(self.used - len) {
-            *b |= 0x08;
-        }
-    }
-
     /// Turns record `i` into a bare record of `kind`, releasing its bytes.
-    pub(crate) fn strip(&mut self, arena: &mut [u8], i: usize, kind: Kind) {
-        let off = self.offset(i);
+    pub(crate) fn strip<K: Keep>(&mut self, keep: &mut K, i: usize, kind: Kind) {
+        let at = self.at(i);
         if let Some(r) = self.recs.get_mut(..self.count).and_then(|l| l.get_mut(i)) {
-            arena.copy_within(off + r.len..self.used, off);
-            self.used -= r.len;
+            if r.len > 0 {
+                keep.remove(at);
+            }
             r.len = 0;
             r.kind = kind;
         }
     }
 
     /// Removes record `i`.
-    pub(crate) fn remove(&mut self, arena: &mut [u8], i: usize) {
+    pub(crate) fn remove<K: Keep>(&mut self, keep: &mut K, i: usize) {
         if i < self.count {
-            self.strip(arena, i, 0);
+            self.strip(keep, i, 0);
             self.recs.copy_within(i + 1..self.count, i);
             self.count -= 1;
         }
