@@ -199,14 +199,14 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * its ThreadX / NetX control blocks (default capacities), with room to align the memory and
  * 24 bytes for padding between control blocks of different alignments.
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 7643
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 5799
 #endif
 
 #if defined(NXD_MQTT_PORT_NETX)
 /**
  * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 8015
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 6375
 #endif
 
 /**

@@ -186,7 +186,11 @@ int main(void)
     TU_CHECK_EQ(s, NXD_MQTT_INTERNAL_ERROR, "one packet, a chain needed: NXD_MQTT_INTERNAL_ERROR");
     TU_CHECK_EQ(tx_pool.nx_packet_pool_available, 1, "the packet taken for it is back");
     s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"x", 1, 0, 1, NX_NO_WAIT);
-    TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "a PUBLISH that fits one packet is accepted");
+    TU_CHECK_EQ(s, NXD_MQTT_PACKET_POOL_FAILURE,
+                "QoS 1 with one packet: no packet for the copy kept for resend (as the original)");
+    TU_CHECK_EQ(tx_pool.nx_packet_pool_available, 1, "the packet taken for it is back");
+    s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"x", 1, 0, 0, NX_NO_WAIT);
+    TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "a QoS 0 PUBLISH that fits one packet is accepted");
     TU_CHECK(wait_notifies(&c, before + 1, 10000), "and sent through that packet");
     UCHAR tb[128];
     UINT tl = 0, ml = 0;

@@ -11,9 +11,8 @@
 //! |---|---|---|
 //! | `NXD_MQTT_NETX_MAX_CLIENTS` | 1 | table entries: clients without memory of their own that can exist at the same time (0: no table) |
 //! | `NXD_MQTT_NETX_RX` | 2048 | largest inbound MQTT packet, fixed header included |
-//! | `NXD_MQTT_NETX_STORE` | 2048 | in-flight store bytes (QoS 1/2 PUBLISH copies kept for resend) |
 //! | `NXD_MQTT_NETX_TX` | 2048 | transmit queue bytes (largest outbound packet) |
-//! | `NXD_MQTT_NETX_INFLIGHT` | 8 | in-flight records (QoS 1/2 flows, SUBSCRIBE/UNSUBSCRIBE awaiting ack) |
+//! | `NXD_MQTT_NETX_INFLIGHT` | 32 | in-flight records (QoS 1/2 flows, SUBSCRIBE/UNSUBSCRIBE awaiting ack) |
 //! | `NXD_MQTT_NETX_IO` | 512 | staging buffer between NetX packets and the session, each way |
 
 use crate::port::build_config::{capacity, count};
@@ -24,11 +23,9 @@ use crate::port::build_config::{capacity, count};
 pub const MAX_CLIENTS: usize = count(option_env!("NXD_MQTT_NETX_MAX_CLIENTS"), 1);
 /// Largest inbound packet (`NXD_MQTT_NETX_RX`).
 pub const RX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_RX"), 2048);
-/// In-flight store bytes (`NXD_MQTT_NETX_STORE`).
-pub const STORE_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_STORE"), 2048);
 /// Transmit-queue bytes (`NXD_MQTT_NETX_TX`).
 pub const TX_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_TX"), 2048);
 /// In-flight records (`NXD_MQTT_NETX_INFLIGHT`).
-pub const INFLIGHT_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_INFLIGHT"), 8);
+pub const INFLIGHT_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_INFLIGHT"), 32);
 /// Staging buffer between NetX packets and the session, each way (`NXD_MQTT_NETX_IO`).
 pub const IO_CAPACITY: usize = capacity(option_env!("NXD_MQTT_NETX_IO"), 512);

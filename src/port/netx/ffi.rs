@@ -14,11 +14,11 @@ use crate::ffi::types::ULONG;
 /// its ThreadX / NetX control blocks (default capacities), with room to align the memory and
 /// 24 bytes for padding between control blocks of different alignments.
 #[cfg(feature = "netx")]
-pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_32: usize = 7643;
+pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_32: usize = 5799;
 
 /// `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
 #[cfg(feature = "netx")]
-pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_64: usize = 8015;
+pub const NXD_MQTT_NETX_CLIENT_STATE_SIZE_64: usize = 6375;
 
 /// Bytes the header's memory size may exceed the library's need by (included in the constants
 /// above): padding the library may
@@ -30,7 +30,6 @@ const STATE_MARGIN: usize = 24;
 /// True when no per-client capacity was changed at build time.
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
 const DEFAULT_CAPACITIES: bool = option_env!("NXD_MQTT_NETX_RX").is_none()
-    && option_env!("NXD_MQTT_NETX_STORE").is_none()
     && option_env!("NXD_MQTT_NETX_TX").is_none()
     && option_env!("NXD_MQTT_NETX_INFLIGHT").is_none()
     && option_env!("NXD_MQTT_NETX_IO").is_none();

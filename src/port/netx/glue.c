@@ -336,16 +336,18 @@ UINT nxd_mqtt_netx_frame_reserve(NX_PACKET_POOL *pool, NX_PACKET **spares, ULONG
     return NX_SUCCESS;
 }
 
-UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, NX_PACKET **spares,
-                              NX_PACKET_POOL *pool, const UCHAR *data, ULONG size)
+/* A chain of buffers (the list `*spares` first, then the pool without waiting) holding
+   `data[0..size]`, its first byte or'ed with `first_bits`; NULL when the buffers ran out. */
+static NX_PACKET *chain_copy(NX_PACKET **spares, NX_PACKET_POOL *pool, const UCHAR *data, ULONG size,
+                             UCHAR first_bits)
 {
     ULONG used = 0;
-    NX_PACKET *packet = NX_NULL;
+    NX_PACKET *packet;
     NX_PACKET *first = buffer(spares, pool, 0, &used);
     NX_PACKET *last = first;
     ULONG done = 0;
     if (first == NX_NULL)
-        return NX_NO_PACKET;
+        return NX_NULL;
     for (;;) {
         ULONG room = (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
         ULONG n = size - done < room ? size - done : room;
@@ -368,16 +370,71 @@ UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, N
     first->nx_packet_length = done;
     if (done != size) {
         nx_packet_release(first);
-        return NX_NO_PACKET;
+        return NX_NULL;
     }
+    if (size > 0)
+        first->nx_packet_prepend_ptr[0] |= first_bits;
     first->nx_packet_queue_next = NX_NULL;
+    return first;
+}
+
+/* Appends `packet` to the list head/tail (linked through nx_packet_queue_next). */
+static VOID list_append(NX_PACKET **head, NX_PACKET **tail, NX_PACKET *packet)
+{
     if (*head == NX_NULL)
-        *head = first;
+        *head = packet;
     else
-        (*tail)->nx_packet_queue_next = first;
-    *tail = first;
+        (*tail)->nx_packet_queue_next = packet;
+    *tail = packet;
+}
+
+UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, NX_PACKET **spares,
+                              NX_PACKET_POOL *pool, const UCHAR *data, ULONG size)
+{
+    NX_PACKET *packet = chain_copy(spares, pool, data, size, 0);
+    if (packet == NX_NULL)
+        return NX_NO_PACKET;
+    list_append(head, tail, packet);
     (*depth)++;
     return NX_SUCCESS;
+}
+
+UINT nxd_mqtt_netx_keep_push(NX_PACKET **head, NX_PACKET **tail, NX_PACKET_POOL *pool, const UCHAR *data,
+                             ULONG size, UCHAR first_bits)
+{
+    NX_PACKET *spares = NX_NULL;
+    NX_PACKET *packet = chain_copy(&spares, pool, data, size, first_bits);
+    if (packet == NX_NULL)
+        return NX_NO_PACKET;
+    list_append(head, tail, packet);
+    return NX_SUCCESS;
+}
+
+NX_PACKET *nxd_mqtt_netx_keep_get(NX_PACKET *head, ULONG k)
+{
+    while (head != NX_NULL && k-- > 0)
+        head = head->nx_packet_queue_next;
+    return head;
+}
+
+VOID nxd_mqtt_netx_keep_remove(NX_PACKET **head, NX_PACKET **tail, ULONG k)
+{
+    NX_PACKET *prev = NX_NULL;
+    NX_PACKET *packet = *head;
+    while (packet != NX_NULL && k-- > 0) {
+        prev = packet;
+        packet = packet->nx_packet_queue_next;
+    }
+    if (packet == NX_NULL)
+        return;
+    if (prev == NX_NULL)
+        *head = packet->nx_packet_queue_next;
+    else
+        prev->nx_packet_queue_next = packet->nx_packet_queue_next;
+    if (*tail == packet)
+        *tail = prev;
+    packet->nx_packet_queue_next = NX_NULL;
+    nx_packet_release(packet);
 }
 
 VOID nxd_mqtt_netx_queue_pop(NX_PACKET **head, NX_PACKET **tail, UINT *depth)

@@ -98,6 +98,14 @@ UINT nxd_mqtt_netx_frame_reserve(NX_PACKET_POOL *pool, NX_PACKET **spares, ULONG
    wait) and appends it to the queue. NX_SUCCESS, or NX_NO_PACKET (nothing queued). */
 UINT nxd_mqtt_netx_queue_push(NX_PACKET **head, NX_PACKET **tail, UINT *depth, NX_PACKET **spares,
                               NX_PACKET_POOL *pool, const UCHAR *data, ULONG size);
+/* The stored PUBLISH copies (kept for resend), a list linked through nx_packet_queue_next:
+   appends a copy of `data[0..size]` (its first byte or'ed with `first_bits`) in packets taken
+   without waiting (NX_SUCCESS or NX_NO_PACKET, nothing kept); the k-th copy; removes (and
+   releases) the k-th copy. */
+UINT nxd_mqtt_netx_keep_push(NX_PACKET **head, NX_PACKET **tail, NX_PACKET_POOL *pool, const UCHAR *data,
+                             ULONG size, UCHAR first_bits);
+NX_PACKET *nxd_mqtt_netx_keep_get(NX_PACKET *head, ULONG k);
+VOID nxd_mqtt_netx_keep_remove(NX_PACKET **head, NX_PACKET **tail, ULONG k);
 /* Removes the head packet (released) from the queue. */
 VOID nxd_mqtt_netx_queue_pop(NX_PACKET **head, NX_PACKET **tail, UINT *depth);
 /* Bytes held by the packets of the queue. */

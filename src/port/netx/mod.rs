@@ -31,6 +31,7 @@ pub mod ffi;
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
 pub mod helpers;
 pub mod inbox;
+pub mod keep;
 mod sys;
 pub mod transport;
 
@@ -40,10 +41,9 @@ use core::ops::Deref;
 use core::ptr::{self, addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering};
 
-pub use config::{
-    INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, RX_CAPACITY, STORE_CAPACITY, TX_CAPACITY,
-};
+pub use config::{INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, RX_CAPACITY, TX_CAPACITY};
 pub use inbox::{packet_len, packet_read, packet_release, PacketInbox};
+pub use keep::PacketKeep;
 pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
 
 use super::{CreateError, CreateParams};
@@ -56,17 +56,19 @@ use sys::{
 };
 
 /// The client on this port. Its receive queue is the control block's packet list
-/// ([`PacketInbox`]), so the session has no receive-queue bytes of its own.
+/// ([`PacketInbox`]) and its stored PUBLISH copies are pool packets ([`PacketKeep`]), as in
+/// the original, so the session has no receive-queue or in-flight bytes of its own.
 pub type Core<U> = Client<
     NetxTransport,
     U,
     RX_CAPACITY,
     0,
-    STORE_CAPACITY,
+    0,
     TX_CAPACITY,
     INFLIGHT_CAPACITY,
     IO_CAPACITY,
     PacketInbox,
+    PacketKeep,
 >;
 
 const TX_SUCCESS: u32 = 0;
@@ -866,7 +868,9 @@ unsafe fn release<U, H>(p: *mut Shared<U, H>) {
         sys::nxd_mqtt_netx_events_delete(objects.events());
         sys::nxd_mqtt_netx_mutex_delete(objects.mutex());
         // Queued messages go back to the pool (the original leaves them linked, unreleased).
-        (*addr_of_mut!((*p).core)).get_mut().inbox_mut().detach();
+        let core = (*addr_of_mut!((*p).core)).get_mut();
+        core.inbox_mut().detach();
+        core.keep_mut().detach();
         ptr::drop_in_place(addr_of_mut!((*p).core));
         ptr::drop_in_place(addr_of_mut!((*p).hooks));
     }
@@ -983,8 +987,10 @@ where
             if !block.mutex_ptr.is_null() {
                 block.mutex_ptr.write(mutex.cast());
             }
+            let core = (*addr_of_mut!((*p).core)).get_mut();
+            core.keep_mut().attach(params.pool.cast::<NX_PACKET_POOL>());
             if !block.queue_head.is_null() {
-                (*addr_of_mut!((*p).core)).get_mut().inbox_mut().attach(
+                core.inbox_mut().attach(
                     block.queue_head.cast(),
                     block.queue_tail.cast(),
                     block.queue_depth,
