@@ -232,12 +232,15 @@ static NX_PACKET *buffer(NX_PACKET **spares, NX_PACKET_POOL *pool, ULONG offset,
     return packet;
 }
 
-NX_PACKET *nxd_mqtt_netx_packet_build(NX_PACKET **spares, NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket,
-                                      const UCHAR *data, ULONG size, ULONG *used_spares)
+/* A chain of buffers (the list `*spares` first, then the pool without waiting; the head's data
+   `offset` bytes into it) holding a prefix of `data[0..size]` (all of it unless the buffers ran
+   out; nx_packet_length says how much). NULL when no buffer at all was available. */
+static NX_PACKET *chain_fill(NX_PACKET **spares, NX_PACKET_POOL *pool, ULONG offset, const UCHAR *data,
+                             ULONG size, ULONG *used_spares)
 {
     NX_PACKET *head, *last;
     ULONG done = 0;
-    head = buffer(spares, pool, headroom(socket), used_spares);
+    head = buffer(spares, pool, offset, used_spares);
     if (head == NX_NULL)
         return NX_NULL;
     last = head;
@@ -263,7 +266,14 @@ NX_PACKET *nxd_mqtt_netx_packet_build(NX_PACKET **spares, NX_PACKET_POOL *pool, 
 #endif
     }
     head->nx_packet_length = done;
-    if (done == 0) {
+    return head;
+}
+
+NX_PACKET *nxd_mqtt_netx_packet_build(NX_PACKET **spares, NX_PACKET_POOL *pool, NX_TCP_SOCKET *socket,
+                                      const UCHAR *data, ULONG size, ULONG *used_spares)
+{
+    NX_PACKET *head = chain_fill(spares, pool, headroom(socket), data, size, used_spares);
+    if (head != NX_NULL && head->nx_packet_length == 0) {
         nx_packet_release(head);
         return NX_NULL;
     }
@@ -342,33 +352,10 @@ static NX_PACKET *chain_copy(NX_PACKET **spares, NX_PACKET_POOL *pool, const UCH
                              UCHAR first_bits)
 {
     ULONG used = 0;
-    NX_PACKET *packet;
-    NX_PACKET *first = buffer(spares, pool, 0, &used);
-    NX_PACKET *last = first;
-    ULONG done = 0;
+    NX_PACKET *first = chain_fill(spares, pool, 0, data, size, &used);
     if (first == NX_NULL)
         return NX_NULL;
-    for (;;) {
-        ULONG room = (ULONG)(last->nx_packet_data_end - last->nx_packet_append_ptr);
-        ULONG n = size - done < room ? size - done : room;
-        memcpy(last->nx_packet_append_ptr, data + done, n);
-        last->nx_packet_append_ptr += n;
-        done += n;
-        if (done == size)
-            break;
-#ifdef NX_DISABLE_PACKET_CHAIN
-        break;
-#else
-        packet = buffer(spares, pool, 0, &used);
-        if (packet == NX_NULL)
-            break;
-        last->nx_packet_next = packet;
-        first->nx_packet_last = packet;
-        last = packet;
-#endif
-    }
-    first->nx_packet_length = done;
-    if (done != size) {
+    if (first->nx_packet_length != size) {
         nx_packet_release(first);
         return NX_NULL;
     }

@@ -34,37 +34,21 @@ use crate::ffi::types::{CHAR, NX_PACKET, UCHAR, UINT, ULONG, USHORT};
 ///
 /// # Safety
 /// `packet` is a valid NetX packet (head of its chain).
-#[allow(clippy::unnecessary_cast)] // ULONG is u32 or c_ulong depending on the ThreadX port
 unsafe fn read(packet: *mut NX_PACKET, offset: u64, buf: &mut [u8]) -> usize {
-    let Ok(offset) = sys::ULONG::try_from(offset) else {
+    let Ok(offset) = usize::try_from(offset) else {
         return 0;
     };
-    let mut copied: sys::ULONG = 0;
-    // SAFETY: valid packet per the contract; `buf` is writable for its length.
-    let status = unsafe {
-        sys::nxd_mqtt_netx_packet_extract(
-            packet.cast(),
-            offset,
-            buf.as_mut_ptr().cast::<c_void>(),
-            buf.len() as sys::ULONG,
-            &mut copied,
-        )
-    };
-    if status == NX_SUCCESS {
-        (copied as usize).min(buf.len())
-    } else {
-        0
-    }
+    // SAFETY: forwarded contract.
+    unsafe { super::packet_read(packet.cast(), offset, buf) }
 }
 
 /// Bytes held by `packet` (`nx_packet_length`).
 ///
 /// # Safety
 /// `packet` is a valid NetX packet (head of its chain).
-#[allow(clippy::unnecessary_cast)] // ULONG is u32 or c_ulong depending on the ThreadX port
 unsafe fn length(packet: *mut NX_PACKET) -> u64 {
-    // SAFETY: valid packet per the contract.
-    unsafe { sys::nxd_mqtt_netx_packet_length(packet.cast()) as u64 }
+    // SAFETY: forwarded contract.
+    unsafe { super::packet_len(packet.cast()) as u64 }
 }
 
 /// The remaining length at byte 1 of `packet`: `Ok((value, header bytes))` (header bytes = 1 +
