@@ -36,6 +36,17 @@
 #if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
 #include "tx_api.h"
 #include "nx_api.h"
+/* As the original header: code built with these options (NetX Duo's Azure IoT middleware) gets
+   the NetX Secure, cloud-helper and WebSocket client types through this header. */
+#ifdef NX_SECURE_ENABLE
+#include "nx_secure_tls_api.h"
+#endif
+#ifdef NXD_MQTT_CLOUD_ENABLE
+#include "nx_cloud.h"
+#endif
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+#include "nx_websocket_client.h"
+#endif
 #endif
 
 /* ThreadX scalar types. With ThreadX headers included (tx_port.h) theirs are used. Otherwise
