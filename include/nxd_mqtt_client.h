@@ -97,8 +97,6 @@ typedef struct NXD_ADDRESS_STRUCT
 
 #define NX_SUCCESS 0x00
 #define NX_PTR_ERROR 0x07
-#define NX_SIZE_ERROR 0x09
-#define NX_NO_MORE_ENTRIES 0x17
 #define NX_IN_PROGRESS 0x37
 #define NX_INVALID_PORT 0x46
 #define NX_NO_WAIT 0
@@ -166,6 +164,30 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS
 #endif
 
+/* NetX port: the client's whole state (ThreadX / NetX control blocks, buffers) lives inside
+   NXD_MQTT_CLIENT, after two words of the library's: NXD_MQTT_CLIENT_MEMORY_SIZE bytes, from
+   the application's own control-block sizes (its ThreadX / NetX configuration) and
+   NXD_MQTT_NETX_CLIENT_STATE_SIZE (the rest; defined below for 32- and 64-bit targets and a
+   library built with the default capacities). A library built with larger NXD_MQTT_NETX_*
+   capacities is built with NXD_MQTT_NETX_CLIENT_STATE_SIZE set, and the application defines
+   the macro with the same value. Start-up check:
+   NXD_MQTT_CLIENT_MEMORY_SIZE == nxd_mqtt_client_memory_size(). create's memory_ptr /
+   memory_size are ignored, as by the original. */
+#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
+#ifndef NXD_MQTT_NETX_CLIENT_STATE_SIZE
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_64
+#else
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
+#endif
+#endif
+#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
+    (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+#define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
+    (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))
+#endif
+
 /* Struct tags as in the original: typedef X names struct X_STRUCT. */
 typedef struct NXD_MQTT_CLIENT_STRUCT NXD_MQTT_CLIENT;
 typedef struct MQTT_PACKET_CONNACK_STRUCT MQTT_PACKET_CONNACK;
@@ -186,14 +208,6 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS 2
 #endif
 
-#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
-/**
- * Machine words of port state on the NetX port: the block's own address and the number of
- * the client's entry in the library's client table.
- */
-#define NXD_MQTT_CLIENT_OPAQUE_WORDS 2
-#endif
-
 #if defined(NXD_MQTT_PORT_BARE)
 /**
  * `NXD_MQTT_CLIENT_OPAQUE_WORDS` of the bare-metal port for the default capacities on 32-bit
@@ -207,17 +221,17 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
 #if defined(NXD_MQTT_PORT_NETX)
 /**
  * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 32-bit targets: the bytes of a client's state besides
- * its ThreadX / NetX control blocks (default capacities), with room to align the memory and
+ * its ThreadX / NetX control blocks (default capacities), with room to align the state and
  * 24 bytes for padding between control blocks of different alignments.
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 5799
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_32 5795
 #endif
 
 #if defined(NXD_MQTT_PORT_NETX)
 /**
  * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
  */
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 6375
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 6367
 #endif
 
 /**
@@ -958,15 +972,12 @@ extern const UINT nxd_mqtt_client_opaque_words;
  * `ip_ptr` and `pool_ptr` are required (NULL is `NX_PTR_ERROR`) but only used by the NetX
  * port; on the host they are opaque handles. `stack_ptr`/`stack_size`/`mqtt_thread_priority`
  * configure the MQTT thread on ThreadX; the host port only checks them (the thread gets its
- * own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated), except
- * on the NetX port: there `memory_ptr` with at least `NXD_MQTT_CLIENT_MEMORY_SIZE` bytes (any
- * alignment) holds the client's state until delete returns; with NULL or less the client
- * takes an entry of the library's client table.
+ * own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated): on the
+ * NetX port the client's whole state lives inside the control block.
  *
- * Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or memory could not be
- * created), `NX_PTR_ERROR`; NetX port: `NX_NO_MORE_ENTRIES` (no memory given, table full),
- * `NX_SIZE_ERROR` (memory too small, table full), `NX_PTR_ERROR` (the memory holds another
- * client or the control block).
+ * Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or other resources could not
+ * be created; NetX port: also when called from a client's own callback for a control block
+ * holding that client, or for a block overlapping another client's), `NX_PTR_ERROR`.
  */
 UINT _nxde_mqtt_client_create(NXD_MQTT_CLIENT *client_ptr,
                               CHAR *client_name,
@@ -1460,12 +1471,12 @@ UINT nxd_mqtt_client_process(NXD_MQTT_CLIENT *client_ptr);
 
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
 /**
- * EXTENSION (NetX port): the bytes of memory `nxd_mqtt_client_create` needs to place a
- * client in the application's memory (`memory_ptr` with `memory_size` at least this, any
- * alignment); with NULL or less memory it uses an entry of the library's client table. The
- * header's `NXD_MQTT_CLIENT_MEMORY_SIZE` is at least this for a library built with the
- * default capacities; a library built with other `NXD_MQTT_NETX_*` capacities needs more or
- * less: check `NXD_MQTT_CLIENT_MEMORY_SIZE >= nxd_mqtt_client_memory_size()` at start-up.
+ * EXTENSION (NetX port), informational: the library's `NXD_MQTT_CLIENT_MEMORY_SIZE`, the
+ * bytes of the client's state inside `NXD_MQTT_CLIENT` (ThreadX / NetX control blocks and the
+ * client with its buffers; nothing is placed elsewhere, `memory_ptr` / `memory_size` of create
+ * are ignored). An application can check `NXD_MQTT_CLIENT_MEMORY_SIZE ==
+ * nxd_mqtt_client_memory_size()` at start-up: a difference means it was compiled with other
+ * ThreadX / NetX configuration or another `NXD_MQTT_NETX_CLIENT_STATE_SIZE` than the library.
  */
 ULONG nxd_mqtt_client_memory_size(void);
 #endif
@@ -1620,24 +1631,4 @@ UINT _nxd_mqtt_client_packet_allocate(NXD_MQTT_CLIENT *client_ptr,
 #define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
 #endif /* NX_DISABLE_ERROR_CHECKING */
 #endif /* NXD_MQTT_CLIENT_SOURCE_CODE */
-
-/* NetX port: memory for a client's state (ThreadX / NetX control blocks, buffers) that an
-   application may pass to nxd_mqtt_client_create as memory_ptr / memory_size (any alignment;
-   it is used until nxd_mqtt_client_delete returns). With NULL or fewer bytes the client takes
-   an entry of the library's client table (NXD_MQTT_NETX_MAX_CLIENTS, default 1). The value
-   holds for a library built with the default capacities; with other NXD_MQTT_NETX_* capacities
-   define NXD_MQTT_NETX_CLIENT_STATE_SIZE so that this is at least
-   nxd_mqtt_client_memory_size(). */
-#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
-#ifndef NXD_MQTT_NETX_CLIENT_STATE_SIZE
-#if UINTPTR_MAX > 0xFFFFFFFFu
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_64
-#else
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
-#endif
-#endif
-#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
-    (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
-     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
-#endif
 #endif /* NXD_MQTT_CLIENT_H */

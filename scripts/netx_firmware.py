@@ -119,7 +119,7 @@ def build_archive(tools, out, cargo_target_dir):
     env = dict(os.environ)
     for k in ("NXD_MQTT_NETX_RX", "NXD_MQTT_NETX_QUEUE", "NXD_MQTT_NETX_STORE",
               "NXD_MQTT_NETX_TX", "NXD_MQTT_NETX_INFLIGHT", "NXD_MQTT_NETX_IO",
-              "NXD_MQTT_NETX_MAX_CLIENTS", "NXD_MQTT_NETX_CFLAGS"):
+              "NXD_MQTT_NETX_CLIENT_STATE_SIZE", "NXD_MQTT_NETX_CFLAGS"):
         env.pop(k, None)
     env.update({
         "CARGO_TARGET_DIR": cargo_target_dir,

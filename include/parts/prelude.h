@@ -85,8 +85,6 @@ typedef struct NXD_ADDRESS_STRUCT
 
 #define NX_SUCCESS 0x00
 #define NX_PTR_ERROR 0x07
-#define NX_SIZE_ERROR 0x09
-#define NX_NO_MORE_ENTRIES 0x17
 #define NX_IN_PROGRESS 0x37
 #define NX_INVALID_PORT 0x46
 #define NX_NO_WAIT 0
@@ -152,6 +150,30 @@ typedef struct NXD_ADDRESS_STRUCT
    at start-up). */
 #if defined(NXD_MQTT_PORT_BARE) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_CLIENT_OPAQUE_WORDS)
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS NXD_MQTT_BARE_CLIENT_OPAQUE_WORDS
+#endif
+
+/* NetX port: the client's whole state (ThreadX / NetX control blocks, buffers) lives inside
+   NXD_MQTT_CLIENT, after two words of the library's: NXD_MQTT_CLIENT_MEMORY_SIZE bytes, from
+   the application's own control-block sizes (its ThreadX / NetX configuration) and
+   NXD_MQTT_NETX_CLIENT_STATE_SIZE (the rest; defined below for 32- and 64-bit targets and a
+   library built with the default capacities). A library built with larger NXD_MQTT_NETX_*
+   capacities is built with NXD_MQTT_NETX_CLIENT_STATE_SIZE set, and the application defines
+   the macro with the same value. Start-up check:
+   NXD_MQTT_CLIENT_MEMORY_SIZE == nxd_mqtt_client_memory_size(). create's memory_ptr /
+   memory_size are ignored, as by the original. */
+#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
+#ifndef NXD_MQTT_NETX_CLIENT_STATE_SIZE
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_64
+#else
+#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
+#endif
+#endif
+#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
+    (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+#define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
+    (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))
 #endif
 
 /* Struct tags as in the original: typedef X names struct X_STRUCT. */

@@ -36,23 +36,3 @@
 #define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
 #endif /* NX_DISABLE_ERROR_CHECKING */
 #endif /* NXD_MQTT_CLIENT_SOURCE_CODE */
-
-/* NetX port: memory for a client's state (ThreadX / NetX control blocks, buffers) that an
-   application may pass to nxd_mqtt_client_create as memory_ptr / memory_size (any alignment;
-   it is used until nxd_mqtt_client_delete returns). With NULL or fewer bytes the client takes
-   an entry of the library's client table (NXD_MQTT_NETX_MAX_CLIENTS, default 1). The value
-   holds for a library built with the default capacities; with other NXD_MQTT_NETX_* capacities
-   define NXD_MQTT_NETX_CLIENT_STATE_SIZE so that this is at least
-   nxd_mqtt_client_memory_size(). */
-#if defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE)
-#ifndef NXD_MQTT_NETX_CLIENT_STATE_SIZE
-#if UINTPTR_MAX > 0xFFFFFFFFu
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_64
-#else
-#define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
-#endif
-#endif
-#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
-    (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
-     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
-#endif

@@ -33,15 +33,12 @@ pub type NxdMqttDisconnectNotify = Option<unsafe extern "C" fn(*mut NXD_MQTT_CLI
 /// `ip_ptr` and `pool_ptr` are required (NULL is `NX_PTR_ERROR`) but only used by the NetX
 /// port; on the host they are opaque handles. `stack_ptr`/`stack_size`/`mqtt_thread_priority`
 /// configure the MQTT thread on ThreadX; the host port only checks them (the thread gets its
-/// own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated), except
-/// on the NetX port: there `memory_ptr` with at least `NXD_MQTT_CLIENT_MEMORY_SIZE` bytes (any
-/// alignment) holds the client's state until delete returns; with NULL or less the client
-/// takes an entry of the library's client table.
+/// own stack). `memory_ptr`/`memory_size` are ignored, as in the original (deprecated): on the
+/// NetX port the client's whole state lives inside the control block.
 ///
-/// Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or memory could not be
-/// created), `NX_PTR_ERROR`; NetX port: `NX_NO_MORE_ENTRIES` (no memory given, table full),
-/// `NX_SIZE_ERROR` (memory too small, table full), `NX_PTR_ERROR` (the memory holds another
-/// client or the control block).
+/// Returns `NXD_MQTT_SUCCESS`, `NXD_MQTT_INTERNAL_ERROR` (thread or other resources could not
+/// be created; NetX port: also when called from a client's own callback for a control block
+/// holding that client, or for a block overlapping another client's), `NX_PTR_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn _nxde_mqtt_client_create(
     client_ptr: *mut NXD_MQTT_CLIENT,

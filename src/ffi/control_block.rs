@@ -31,10 +31,14 @@ pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
 pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize =
     core::mem::size_of::<super::core::Slot>().div_ceil(core::mem::size_of::<usize>());
 
-/// Machine words of port state on the NetX port: the block's own address and the number of
-/// the client's entry in the library's client table.
+/// Machine words of port state on the NetX port: the block's own address, the client's
+/// address, then the client's whole state (its ThreadX / NetX control blocks and the client
+/// with its buffers: `NXD_MQTT_CLIENT_MEMORY_SIZE` bytes, rounded up to words). The header
+/// computes the same value from the application's `sizeof(TX_THREAD)` etc.
+/// (`include/parts/prelude.h`); this one uses the bindings of the same headers.
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize = 2;
+pub const NXD_MQTT_CLIENT_OPAQUE_WORDS: usize =
+    2 + crate::port::netx::ffi::CLIENT_MEMORY_SIZE.div_ceil(core::mem::size_of::<usize>());
 
 /// Connect notify: `(client, status, context)`. Called with the result of every CONNACK
 /// (`NXD_MQTT_SUCCESS`, `NXD_MQTT_SERVER_MESSAGE_FAILURE`, 0x10081..0x10085) in blocking and

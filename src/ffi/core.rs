@@ -36,9 +36,13 @@ pub type Shared = active::Shared<FfiState, FfiHooks>;
 pub type Slot = active::Slot<FfiState, FfiHooks>;
 
 // The header's opaque area must be exactly the port's state: no drift between C and Rust.
+// (NetX port: the slot, then the area the port places the client in, see `client_area`.)
+#[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
 const _: () = assert!(
     core::mem::size_of::<Slot>() == NXD_MQTT_CLIENT_OPAQUE_WORDS * core::mem::size_of::<usize>()
 );
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+const _: () = assert!(core::mem::size_of::<Slot>() == 2 * core::mem::size_of::<usize>());
 const _: () = assert!(core::mem::align_of::<Slot>() <= core::mem::align_of::<usize>());
 
 /// Application memory passed by pointer and length (credentials, will), kept by pointer like
@@ -365,9 +369,9 @@ pub struct CreateParams {
     pub stack_size: ULONG,
     /// MQTT thread priority.
     pub priority: UINT,
-    /// Memory for the client's state (NetX port; NULL: none).
+    /// create's `memory_ptr`: ignored, as by the original (deprecated).
     pub memory: *mut VOID,
-    /// Its size.
+    /// create's `memory_size`: ignored.
     pub memory_size: ULONG,
 }
 
@@ -391,42 +395,59 @@ fn block_members(_block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
     port::BlockMembers::NONE
 }
 
+/// NetX port: the area of the block after the slot, where the port places the client's whole
+/// state (address, bytes).
+///
+/// # Safety
+/// `block` must point to memory of a control block.
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+unsafe fn client_area(block: *mut NXD_MQTT_CLIENT) -> (*mut VOID, usize) {
+    let slot = core::mem::size_of::<Slot>();
+    // SAFETY: in bounds of the block: the opaque area holds the slot and then the rest.
+    let area = unsafe { slot_ptr(block).cast::<u8>().add(slot) };
+    (
+        area.cast(),
+        NXD_MQTT_CLIENT_OPAQUE_WORDS * core::mem::size_of::<usize>() - slot,
+    )
+}
+
+/// The other ports keep their state elsewhere (host) or in the slot itself (bare): none.
+#[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
+unsafe fn client_area(_block: *mut NXD_MQTT_CLIENT) -> (*mut VOID, usize) {
+    (ptr::null_mut(), 0)
+}
+
 /// Core of create.
 ///
 /// # Safety
 /// `block` is valid writable memory for a control block that stays in place while the
 /// client exists.
 pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
-    // Initialise the whole block, as the original's memset does.
+    // create's memory_ptr / memory_size are ignored, as by the original.
+    let _ = (p.memory, p.memory_size);
+    // SAFETY: the block's memory per the contract.
+    let (area, area_size) = unsafe { client_area(block) };
+    // NetX port: the client's state lives in the block, so an earlier client of this block
+    // (created again without a delete, or deleted from its callback) is ended first; a block
+    // still in use (by the calling thread's own client) is left alone.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    if !active::vacate(block as usize, area, area_size) {
+        return status::CREATE_FAILED;
+    }
+    // Initialise the whole block, as the original's memset does: in place (the block holds
+    // the client's state on the NetX port, too large for a temporary on the stack). Zero is
+    // NULL, None, 0 and NX_FALSE for every member.
     // SAFETY: writable memory of the block's size per the contract.
     unsafe {
-        ptr::write(
-            block,
-            NXD_MQTT_CLIENT {
-                nxd_mqtt_client_id: p.client_id,
-                nxd_mqtt_client_id_length: p.client_id_length,
-                nxd_mqtt_client_state: NXD_MQTT_CLIENT_STATE_INITIALIZE,
-                nxd_mqtt_client_packet_identifier: 0,
-                nxd_mqtt_ping_not_responded: NX_FALSE,
-                nxd_mqtt_connect_notify: None,
-                nxd_mqtt_connect_context: ptr::null_mut(),
-                nxd_mqtt_ack_receive_notify: None,
-                nxd_mqtt_ack_receive_context: ptr::null_mut(),
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                nxd_mqtt_client_mutex_ptr: ptr::null_mut(),
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                nxd_mqtt_client_ip_ptr: p.ip,
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                nxd_mqtt_client_packet_pool_ptr: p.pool,
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                message_receive_queue_head: ptr::null_mut(),
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                message_receive_queue_tail: ptr::null_mut(),
-                #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-                message_receive_queue_depth: 0,
-                nxd_mqtt_client_opaque: [0; NXD_MQTT_CLIENT_OPAQUE_WORDS],
-            },
-        );
+        ptr::write_bytes(block, 0, 1);
+        addr_of_mut!((*block).nxd_mqtt_client_id).write(p.client_id);
+        addr_of_mut!((*block).nxd_mqtt_client_id_length).write(p.client_id_length);
+        addr_of_mut!((*block).nxd_mqtt_client_state).write(NXD_MQTT_CLIENT_STATE_INITIALIZE);
+        #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+        {
+            addr_of_mut!((*block).nxd_mqtt_client_ip_ptr).write(p.ip);
+            addr_of_mut!((*block).nxd_mqtt_client_packet_pool_ptr).write(p.pool);
+        }
     }
     let params = port::CreateParams {
         name: p.name,
@@ -435,8 +456,8 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
         stack: p.stack,
         stack_size: p.stack_size as usize,
         priority: p.priority,
-        memory: p.memory,
-        memory_size: p.memory_size as usize,
+        memory: area,
+        memory_size: area_size,
         block: block_members(block),
     };
     match Slot::create(

@@ -10,10 +10,6 @@ use super::types::{UINT, ULONG};
 pub const NX_SUCCESS: UINT = 0x00;
 /// A NULL pointer where one is required.
 pub const NX_PTR_ERROR: UINT = 0x07;
-/// create (NetX port): the memory given is too small and the client table is full.
-pub const NX_SIZE_ERROR: UINT = 0x09;
-/// create (NetX port): no memory given and the client table is full.
-pub const NX_NO_MORE_ENTRIES: UINT = 0x17;
 /// connect with wait option 0: the result comes later through the connect notify.
 pub const NX_IN_PROGRESS: UINT = 0x37;
 /// connect: port 0.

@@ -84,16 +84,11 @@ pub fn get_error(e: GetError) -> UINT {
 /// The client could not be created (thread, lock or memory).
 pub const CREATE_FAILED: UINT = NXD_MQTT_INTERNAL_ERROR;
 
-/// Why the port could not create the client. Only the NetX port places clients (in the
-/// application's memory or its client table) and reports the three placement errors.
+/// Why the port could not create the client: `NXD_MQTT_INTERNAL_ERROR`, as the original.
 pub fn create_error(e: crate::port::CreateError) -> UINT {
-    use super::netx_codes::{NX_NO_MORE_ENTRIES, NX_PTR_ERROR, NX_SIZE_ERROR};
     use crate::port::CreateError;
     match e {
         CreateError::Resources => CREATE_FAILED,
-        CreateError::NoEntry => NX_NO_MORE_ENTRIES,
-        CreateError::MemoryTooSmall => NX_SIZE_ERROR,
-        CreateError::MemoryInUse => NX_PTR_ERROR,
     }
 }
 

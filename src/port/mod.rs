@@ -66,10 +66,11 @@ pub struct CreateParams {
     pub stack_size: usize,
     /// MQTT thread priority.
     pub priority: u32,
-    /// Memory for the client's state (create's `memory_ptr`; NULL: none). Only the NetX port
-    /// uses it (when it is large enough); the other ports ignore it, as the original does.
+    /// Memory for the client's state: on the NetX port the area at the end of the control
+    /// block, after the slot (the C layer passes it; create's `memory_ptr` / `memory_size` are
+    /// ignored, as by the original). The other ports get NULL.
     pub memory: *mut core::ffi::c_void,
-    /// Its size in bytes (create's `memory_size`).
+    /// Its size in bytes.
     pub memory_size: usize,
     /// Members of the control block that the port keeps real (NULL where a port has none).
     pub block: BlockMembers,
@@ -102,13 +103,7 @@ impl BlockMembers {
 /// Why a port could not create a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CreateError {
-    /// Thread, lock or wake-up resources could not be created.
+    /// Thread, lock or wake-up resources could not be created (NetX port: or the control
+    /// block is in use by another client's state, see `port::netx::vacate`).
     Resources,
-    /// No memory was given and the port's client table is full (NetX port).
-    NoEntry,
-    /// The memory given is too small for a client and the port's client table is full (NetX
-    /// port).
-    MemoryTooSmall,
-    /// The memory given holds another client or the control block (NetX port).
-    MemoryInUse,
 }

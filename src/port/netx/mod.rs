@@ -16,12 +16,12 @@
 //! the session) without a `TX_TIMER`. While a connect is in progress or the socket cannot take
 //! more data (window full, pool exhausted) the thread re-checks every tick.
 //!
-//! Memory: the control block holds only the address of the block and the address of the
-//! client's state: the ThreadX / NetX control blocks and the client with its buffers
-//! ([`config`]). That state lives in memory the application passed to create (`memory_ptr`,
-//! at least [`memory_bytes`] bytes, any alignment) or, when it passed none or too little, in
-//! an entry of a static table ([`config::MAX_CLIENTS`] entries, chosen when the library is
-//! built; 0 is allowed). Nothing is allocated at run time besides pool packets.
+//! Memory: the client's whole state (the ThreadX / NetX control blocks and the client with its
+//! buffers, [`config`]) lives inside the application's control block `NXD_MQTT_CLIENT`, after
+//! the two words of its [`Slot`] (the C layer hands that area to create as
+//! [`CreateParams::memory`]; create's own `memory_ptr` / `memory_size` are ignored, as by the
+//! original). The library has no client table: nothing is reserved in `.bss` besides the
+//! registry's two words, and nothing is allocated at run time besides pool packets.
 //!
 //! Every ThreadX / NetX call goes through the C glue (`glue.c`), compiled with the
 //! application's headers and configuration macros.
@@ -41,7 +41,7 @@ use core::ops::Deref;
 use core::ptr::{self, addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicBool, Ordering};
 
-pub use config::{INFLIGHT_CAPACITY, IO_CAPACITY, MAX_CLIENTS, RX_CAPACITY, TX_CAPACITY};
+pub use config::{INFLIGHT_CAPACITY, IO_CAPACITY, RX_CAPACITY, TX_CAPACITY};
 pub use inbox::{packet_len, packet_read, packet_release, PacketInbox};
 pub use keep::PacketKeep;
 pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
@@ -135,7 +135,7 @@ pub unsafe fn ip_created(ip: *mut core::ffi::c_void) -> bool {
 
 /// The ThreadX / NetX control blocks of one client (NetX and ThreadX update them from other
 /// threads: only raw pointers to them are ever used). The thread comes first: a thread left
-/// behind by a client deleted from its own callback is found at the start of its entry.
+/// behind by a client deleted from its own callback is found at the start of its client.
 #[repr(C)]
 struct Objects {
     thread: UnsafeCell<TX_THREAD>,
@@ -160,8 +160,8 @@ impl Objects {
 }
 
 /// One client: its ThreadX / NetX objects, its registration, the client and the callbacks.
-/// Lives in a table entry or in memory the application gave to create; its address never
-/// changes while the client exists. `repr(C)` with the objects first, so the thread control
+/// Lives inside the application's control block (see [`place`]); its address never changes
+/// while the client exists. `repr(C)` with the objects first, so the thread control
 /// block is at the client's address whatever `U` and `H` are (the MQTT thread finds its client
 /// with `tx_thread_identify`, and a thread still to be deleted is found from its [`Link`]).
 #[repr(C)]
@@ -412,54 +412,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
     }
 }
 
-// ---- where clients live: application memory or the static table ----------------------------
-
-/// Bytes of one table entry. The client's C-layer data (`U`) and callbacks (`H`) must fit in
-/// [`USER_RESERVE`] bytes besides the port's own state (checked when the library is compiled).
-const USER_RESERVE: usize = 48 * size_of::<usize>();
-const ENTRY_BYTES: usize = size_of::<Shared<(), ()>>() + USER_RESERVE;
-const ENTRY_ALIGN: usize = 16;
-
-#[repr(C, align(16))]
-struct Entry([MaybeUninit<u8>; ENTRY_BYTES]);
-
-/// The library's client table.
-struct Table {
-    entries: [UnsafeCell<Entry>; MAX_CLIENTS],
-    /// The entry belongs to a client, from create until that client's thread was deleted.
-    used: [AtomicBool; MAX_CLIENTS],
-}
-
-// SAFETY: an entry is only initialised, used and dropped by whoever claimed it through `used`
-// (an atomic compare-exchange) and, after create, through the client's own synchronisation.
-unsafe impl Sync for Table {}
-
-#[allow(clippy::declare_interior_mutable_const)]
-const EMPTY_ENTRY: UnsafeCell<Entry> = UnsafeCell::new(Entry([MaybeUninit::uninit(); ENTRY_BYTES]));
-#[allow(clippy::declare_interior_mutable_const)]
-const UNUSED: AtomicBool = AtomicBool::new(false);
-
-static TABLE: Table = Table {
-    entries: [EMPTY_ENTRY; MAX_CLIENTS],
-    used: [UNUSED; MAX_CLIENTS],
-};
-
-/// The entry `index` viewed as a client of type `Shared<U, H>`.
-fn entry<U, H>(index: usize) -> *mut Shared<U, H> {
-    const {
-        assert!(
-            size_of::<Shared<U, H>>() <= ENTRY_BYTES,
-            "client state larger than a table entry"
-        )
-    };
-    const {
-        assert!(
-            align_of::<Shared<U, H>>() <= ENTRY_ALIGN,
-            "client state alignment"
-        )
-    };
-    TABLE.entries[index].get().cast()
-}
+// ---- where clients live: inside their control blocks ------------------------------------
 
 /// Bytes of a client's ThreadX / NetX control blocks (the part of its memory whose size the
 /// application's configuration decides).
@@ -468,19 +421,16 @@ pub const OBJECTS_BYTES: usize = size_of::<TX_THREAD>()
     + size_of::<TX_EVENT_FLAGS_GROUP>()
     + size_of::<NX_TCP_SOCKET>();
 
-/// Bytes of application memory create needs to place a client of type `Shared<U, H>` there:
-/// the client and room to align its start (the memory may have any alignment). Less (or no
-/// memory) and the client takes a table entry.
+/// Bytes of memory create needs to place a client of type `Shared<U, H>` there: the client and
+/// room to align its start. The C layer's area inside `NXD_MQTT_CLIENT` is at least this
+/// (checked at compile time, `ffi.rs`).
 pub const fn memory_bytes<U, H>() -> usize {
     size_of::<Shared<U, H>>() + align_of::<Shared<U, H>>() - 1
 }
 
-/// `Link::entry` of a client in application memory.
-const IN_MEMORY: usize = usize::MAX;
-
 /// A client's registration. Every client is on the registry's list from create until its
 /// thread has been deleted: the list is how create finds an earlier client of the same
-/// control block, the memory other clients occupy, and the threads of clients deleted from
+/// control block, the control blocks other clients occupy, and the threads of clients deleted from
 /// their own callbacks that are still to be deleted. Not generic: the list links clients of
 /// any `U` and `H`.
 struct Link {
@@ -492,9 +442,7 @@ struct Link {
     retire: unsafe fn(*mut ()),
     /// Address of the control block.
     owner: usize,
-    /// Table entry, or [`IN_MEMORY`].
-    entry: usize,
-    /// Application memory the client occupies (address, bytes); (0, 0) in the table.
+    /// The control block the client occupies (address, bytes), its state included.
     memory: (usize, usize),
     /// Claimed by a create or delete that ends this client or deletes its thread (registry
     /// lock).
@@ -512,7 +460,6 @@ impl Link {
     fn new<U, H: Hooks<Core<U>>>(
         this: *mut Shared<U, H>,
         owner: usize,
-        entry: usize,
         memory: (usize, usize),
     ) -> Self {
         Link {
@@ -520,7 +467,6 @@ impl Link {
             this: this.cast(),
             retire: retire::<U, H>,
             owner,
-            entry,
             memory,
             claimed: Cell::new(false),
             live: AtomicBool::new(false),
@@ -612,66 +558,65 @@ fn overlap(a: (usize, usize), b: (usize, usize)) -> bool {
     a.1 != 0 && b.1 != 0 && a.0 < b.0.saturating_add(b.1) && b.0 < a.0.saturating_add(a.1)
 }
 
-/// Claims the memory of a new client for the control block at `owner` and registers it:
-/// the application's memory when it passed at least [`memory_bytes`] bytes, a free table
-/// entry otherwise. Its [`Link`] is written; nothing else is.
+/// The part of memory a client for the control block at `owner` occupies, its state being
+/// placed in `area` (`size` bytes at the end of the block): the whole block.
+fn block_range(owner: usize, area: *mut core::ffi::c_void, size: usize) -> (usize, usize) {
+    (
+        owner,
+        (area as usize).saturating_add(size).saturating_sub(owner),
+    )
+}
+
+/// Before the C layer initialises the control block at `owner` for a create (its client's
+/// state goes to `area`, `size` bytes at the end of the block): ends the block's earlier client
+/// (created again without a delete), deletes the threads of clients deleted from their own
+/// callbacks, and answers whether the block is free now. It is not when the calling thread is
+/// the MQTT thread of a client in that memory (a callback creating its own block again, after
+/// deleting it or not: its thread control block is in the block), or when the block overlaps
+/// another client's: create then refuses (`NXD_MQTT_INTERNAL_ERROR`) and touches nothing.
+pub fn vacate(owner: usize, area: *mut core::ffi::c_void, size: usize) -> bool {
+    settle(owner);
+    let range = block_range(owner, area, size);
+    !registry().links().any(|l| overlap(range, l.memory))
+}
+
+/// Claims the memory of a new client for the control block at `owner` and registers it: the
+/// area at the end of the block the C layer passes as [`CreateParams::memory`], aligned for
+/// the client. Its [`Link`] is written; nothing else is.
 fn place<U, H: Hooks<Core<U>>>(
     owner: usize,
     params: &CreateParams,
 ) -> Result<*mut Shared<U, H>, CreateError> {
-    let given = params.memory.cast::<u8>();
-    if !given.is_null() && params.memory_size >= memory_bytes::<U, H>() {
-        let address = given as usize;
-        let pad = address.next_multiple_of(align_of::<Shared<U, H>>()) - address;
-        // In bounds: `pad` < the alignment, and the memory holds `memory_bytes` bytes.
-        let p = given.wrapping_add(pad).cast::<Shared<U, H>>();
-        let used = (p as usize, size_of::<Shared<U, H>>());
-        let r = registry();
-        if overlap(used, (owner, 1)) || r.links().any(|l| overlap(used, l.memory)) {
-            return Err(CreateError::MemoryInUse);
-        }
-        // SAFETY: the application gave us this memory (create's contract), it is aligned
-        // and large enough, and no other client uses it (checked above, under the lock).
-        unsafe {
-            addr_of_mut!((*p).link).write(Link::new(p, owner, IN_MEMORY, used));
-            r.push(&(*p).link);
-        }
-        return Ok(p);
+    let area = params.memory.cast::<u8>();
+    if area.is_null() || params.memory_size < memory_bytes::<U, H>() {
+        return Err(CreateError::Resources);
     }
-    let Some(index) = (0..MAX_CLIENTS).find(|&i| {
-        TABLE.used[i]
-            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-    }) else {
-        return Err(if given.is_null() {
-            CreateError::NoEntry
-        } else {
-            CreateError::MemoryTooSmall
-        });
-    };
-    let p = entry::<U, H>(index);
+    let address = area as usize;
+    let pad = address.next_multiple_of(align_of::<Shared<U, H>>()) - address;
+    // In bounds: `pad` < the alignment, and the area holds `memory_bytes` bytes.
+    let p = area.wrapping_add(pad).cast::<Shared<U, H>>();
+    let range = block_range(owner, params.memory, params.memory_size);
     let r = registry();
-    // SAFETY: the entry is claimed (exclusively ours), aligned and large enough.
+    if r.links().any(|l| overlap(range, l.memory)) {
+        return Err(CreateError::Resources);
+    }
+    // SAFETY: the area is the control block's (create's contract: the block is the caller's
+    // while it exists), it is aligned and large enough, and no other client uses it (checked
+    // above, under the lock).
     unsafe {
-        addr_of_mut!((*p).link).write(Link::new(p, owner, index, (0, 0)));
+        addr_of_mut!((*p).link).write(Link::new(p, owner, range));
         r.push(&(*p).link);
     }
     Ok(p)
 }
 
-/// Removes a client from the registry and gives its memory back (a table entry becomes free;
-/// application memory is the application's again).
+/// Removes a client from the registry: its control block is the application's again.
 ///
 /// # Safety
 /// Nothing uses the client any more: its thread was deleted (or never created) and its state
 /// released.
 unsafe fn unregister(link: *const Link) {
-    // SAFETY: the link is valid until removed below; nothing touches it afterwards.
-    let entry = unsafe { (*link).entry };
     registry().remove(link);
-    if entry != IN_MEMORY {
-        TABLE.used[entry].store(false, Ordering::Release);
-    }
 }
 
 /// Before create (for the block at `owner`) and after delete (`owner` 0): ends the earlier
@@ -688,7 +633,12 @@ fn settle(owner: usize) {
                     && if l.zombie.load(Ordering::Acquire) {
                         !ptr::eq(l.thread(), me)
                     } else {
-                        owner != 0 && l.owner == owner && l.live.load(Ordering::Acquire)
+                        // Not the calling thread's own client: its thread control block is in
+                        // the block (`vacate` refuses that create).
+                        owner != 0
+                            && l.owner == owner
+                            && l.live.load(Ordering::Acquire)
+                            && !ptr::eq(l.thread(), me)
                     }
             });
             found.map(|l| {
@@ -703,12 +653,6 @@ fn settle(owner: usize) {
             let l = &*link;
             if l.zombie.load(Ordering::Acquire) {
                 reap(link);
-            } else if ptr::eq(l.thread(), me) {
-                // A callback creates its own block again: ends like a delete from a callback.
-                l.stop.store(true, Ordering::Release);
-                l.zombie.store(true, Ordering::Release);
-                let _r = registry();
-                l.claimed.set(false);
             } else {
                 (l.retire)(l.this);
             }
@@ -877,8 +821,8 @@ unsafe fn release<U, H>(p: *mut Shared<U, H>) {
 }
 
 /// This port's state inside the C control block: the address of the block it was created for
-/// (a moved or copied block is refused) and the address of the client (in a table entry or
-/// in the application's memory).
+/// (a moved or copied block is refused) and the address of the client (in the area that
+/// follows the slot in the same block).
 #[repr(C)]
 pub struct Slot<U, H> {
     owner: usize,
@@ -891,16 +835,13 @@ where
     U: Send + 'static,
     H: Hooks<Core<U>> + Send + Sync + 'static,
 {
-    /// Creates the client for the control block at `owner`: places it (the application's
-    /// memory when `params` gives at least [`memory_bytes`] bytes, else a table entry),
-    /// creates the mutex, the MQTT thread (suspended), the event group and the socket, then
-    /// starts the thread. `config` is completed with the application's macros
-    /// ([`session_config`]).
+    /// Creates the client for the control block at `owner`: places it in the block's area
+    /// (`params.memory`, see [`place`]), creates the mutex, the MQTT thread (suspended), the
+    /// event group and the socket, then starts the thread. `config` is completed with the
+    /// application's macros ([`session_config`]).
     ///
-    /// Errors: [`CreateError::NoEntry`] (no memory given, table full),
-    /// [`CreateError::MemoryTooSmall`] (too little memory given, table full),
-    /// [`CreateError::MemoryInUse`] (the memory holds another client or the control block),
-    /// [`CreateError::Resources`] (a ThreadX object could not be created).
+    /// Error: [`CreateError::Resources`] (a ThreadX object could not be created, or the area
+    /// is missing, too small or overlaps another client's block).
     pub fn create(
         owner: usize,
         config: Config,
