@@ -179,13 +179,16 @@ pub enum Request<'a> {
         filter: &'a [u8],
     },
     /// A PUBLISH the application built itself (the NetX port's
-    /// `_nxd_mqtt_client_publish_packet_send`, used by NetX Duo's Azure IoT middleware).
+    /// `_nxd_mqtt_client_publish_packet_send`, used by NetX Duo's Azure IoT middleware; only in
+    /// builds with that port, the others do without its code).
+    #[cfg(feature = "netx")]
     Prebuilt(Prebuilt<'a>),
 }
 
 /// A whole PUBLISH packet built outside the session, with the packet id the application chose
 /// (QoS 1/2: kept for resend with DUP set, and never given to another request while in
 /// flight). The session does not parse it beyond its first byte (a PUBLISH header).
+#[cfg(feature = "netx")]
 #[derive(Clone, Copy)]
 pub struct Prebuilt<'a> {
     /// Its size in bytes.
@@ -198,6 +201,7 @@ pub struct Prebuilt<'a> {
     pub read: &'a dyn Fn(&mut [u8]) -> bool,
 }
 
+#[cfg(feature = "netx")]
 impl core::fmt::Debug for Prebuilt<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Prebuilt")
@@ -509,6 +513,7 @@ impl<const TX: usize, const INFLIGHT: usize, I: Inbox, K: Keep> Core<TX, INFLIGH
     /// Queues PUBLISH / SUBSCRIBE / UNSUBSCRIBE and records what awaits an acknowledgement.
     fn request(&mut self, r: &Request<'_>) -> Result<Option<u16>, Error> {
         let (topic, qos, kind, header) = match *r {
+            #[cfg(feature = "netx")]
             Request::Prebuilt(p) => return self.prebuilt(p).map(|()| Some(p.id)),
             Request::Publish {
                 topic, qos, retain, ..
@@ -539,7 +544,9 @@ impl<const TX: usize, const INFLIGHT: usize, I: Inbox, K: Keep> Core<TX, INFLIGH
         let (parts, fields) = match *r {
             Request::Publish { payload, .. } => ([topic, id_part, payload], 0b001),
             Request::Subscribe { .. } => ([id_part, topic, &qos_byte], 0b010),
-            Request::Unsubscribe { .. } | Request::Prebuilt(_) => ([id_part, topic, &[]], 0b010),
+            Request::Unsubscribe { .. } => ([id_part, topic, &[]], 0b010),
+            #[cfg(feature = "netx")]
+            Request::Prebuilt(_) => ([id_part, topic, &[]], 0b010),
         };
         let n = self.check_command(&parts, fields, kind)?;
         let deadline = self.deadline;
@@ -570,6 +577,7 @@ impl<const TX: usize, const INFLIGHT: usize, I: Inbox, K: Keep> Core<TX, INFLIGH
     }
 
     /// Queues a PUBLISH built by the application (see [`Prebuilt`]).
+    #[cfg(feature = "netx")]
     fn prebuilt(&mut self, p: Prebuilt<'_>) -> Result<(), Error> {
         if self.state != State::Connected || self.halted {
             return Err(Error::NotConnected);
