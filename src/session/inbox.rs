@@ -165,3 +165,73 @@ impl<const QUEUE: usize> Inbox for Ring<QUEUE> {
         self.count = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring_with(frames: &[&[u8]]) -> Ring<256> {
+        let mut r = Ring::<256>::default();
+        for f in frames {
+            assert!(r.reserve(f.len()) && r.push(f));
+        }
+        r
+    }
+
+    #[test]
+    fn layout_of_publishes() {
+        // QoS 0, topic "a/b", payload "hi"
+        let q0: &[u8] = &[0x30, 7, 0, 3, b'a', b'/', b'b', b'h', b'i'];
+        // QoS 1, retain, topic "t", id 5, payload "xyz"
+        let q1: &[u8] = &[0x33, 8, 0, 1, b't', 0, 5, b'x', b'y', b'z'];
+        let r = ring_with(&[q0, q1]);
+        let m = head_layout(&r).expect("QoS 0 PUBLISH");
+        assert_eq!(
+            (m.qos, m.retain, m.topic_offset, m.topic_len),
+            (0, false, 4, 3)
+        );
+        assert_eq!((m.payload_offset, m.payload_len), (7, 2));
+        let mut r = r;
+        r.pop();
+        let m = head_layout(&r).expect("QoS 1 PUBLISH");
+        assert_eq!(
+            (m.qos, m.retain, m.topic_offset, m.topic_len),
+            (1, true, 4, 1)
+        );
+        assert_eq!((m.payload_offset, m.payload_len), (7, 3));
+        let mut payload = [0u8; 3];
+        assert_eq!(r.read_head(m.payload_offset, &mut payload), 3);
+        assert_eq!(&payload, b"xyz");
+        r.pop();
+        assert!(r.is_empty() && head_layout(&r).is_none());
+    }
+
+    #[test]
+    fn malformed_heads_have_no_layout() {
+        // What code outside the library may leave in a queue it manages (NetX port): never a
+        // panic, never a layout pointing outside the frame.
+        let cases: &[&[u8]] = &[
+            &[0x20, 2, 0, 0],                   // not a PUBLISH
+            &[0x30, 5, 0, 9, b'a', b'b', b'c'], // topic longer than the packet
+            &[0x36, 3, 0, 1, b't'],             // QoS 3
+            &[0x32, 3, 0, 1, b't'],             // QoS 1 without room for its id
+            &[0x30],                            // header only
+            &[0x30, 0x80, 0x80, 0x80, 0x80],    // invalid remaining length
+        ];
+        for c in cases {
+            let r = ring_with(&[c]);
+            assert!(head_layout(&r).is_none(), "{c:02x?}");
+        }
+    }
+
+    #[test]
+    fn ring_room_and_clear() {
+        let mut r = Ring::<8>::default();
+        assert!(r.fits(8) && !r.fits(9));
+        assert!(r.push(&[0x30, 2, 0, 0]));
+        assert!(!r.reserve(5) && r.reserve(4));
+        assert_eq!((r.len(), r.bytes()), (1, 4));
+        r.clear();
+        assert_eq!((r.len(), r.bytes(), r.head_len()), (0, 0, None));
+    }
+}

@@ -77,7 +77,12 @@ impl<const STORE: usize> Keep for Arena<STORE> {
     }
 
     fn read(&self, at: At, dst: &mut [u8]) -> bool {
-        match self.buf.get(at.offset..at.offset + at.len) {
+        let end = at.offset.saturating_add(at.len);
+        match self
+            .buf
+            .get(..self.used)
+            .and_then(|b| b.get(at.offset..end))
+        {
             Some(src) if src.len() == dst.len() => {
                 dst.copy_from_slice(src);
                 true
@@ -100,5 +105,51 @@ impl<const STORE: usize> Keep for Arena<STORE> {
 
     fn used(&self) -> usize {
         self.used
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_keeps_copies_in_order() {
+        let mut a = Arena::<16>::default();
+        assert!(a.push(&[0x32, 1, 2], 0x08));
+        assert!(a.push(&[0x34, 3, 4, 5], 0x08));
+        assert!(!a.fits(10) && a.fits(9) && !a.push(&[0; 10], 0));
+        let second = At {
+            k: 1,
+            offset: 3,
+            len: 4,
+        };
+        let mut out = [0u8; 4];
+        assert!(a.read(second, &mut out));
+        assert_eq!(out, [0x3C, 3, 4, 5]); // DUP set
+        a.remove(At {
+            k: 0,
+            offset: 0,
+            len: 3,
+        });
+        assert_eq!(a.used(), 4);
+        assert!(a.read(
+            At {
+                k: 0,
+                offset: 0,
+                len: 4
+            },
+            &mut out
+        ));
+        assert_eq!(out, [0x3C, 3, 4, 5]);
+        assert!(!a.read(
+            At {
+                k: 1,
+                offset: 4,
+                len: 4
+            },
+            &mut out
+        ));
+        a.clear();
+        assert_eq!(a.used(), 0);
     }
 }
