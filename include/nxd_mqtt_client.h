@@ -376,6 +376,16 @@ typedef void (*NxdMqttAckNotify)(NXD_MQTT_CLIENT*,
                                  NX_PACKET*,
                                  VOID*);
 
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+/**
+ * Raw packet-receive hook (NetX port): `(client, packet, context)` → `NX_TRUE` when it took
+ * the packet.
+ */
+typedef UINT (*NxdMqttPacketReceiveNotify)(NXD_MQTT_CLIENT*,
+                                           NX_PACKET*,
+                                           VOID*);
+#endif
+
 /**
  * The client control block (typedef `NXD_MQTT_CLIENT`). Allocated by the application,
  * initialised by `nxd_mqtt_client_create`, released by `nxd_mqtt_client_delete`.
@@ -462,6 +472,23 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * NetX port: number of messages in the receive queue.
    */
   UINT message_receive_queue_depth;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: raw packet-receive hook, assigned directly by the application (no setter, as
+   * in the original): called on the MQTT thread, with the client mutex held, with each
+   * segment received from the socket before the library reads it; returning `NX_TRUE`
+   * means the hook took the packet (and releases it), anything else lets the library
+   * process it. The hook may call the API. (The original calls it with its partial packet
+   * joined to the segment; this library hands over the segment as received.)
+   */
+  NxdMqttPacketReceiveNotify nxd_mqtt_packet_receive_notify;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE))
+  /**
+   * NetX port: context passed to the packet-receive hook.
+   */
+  VOID *nxd_mqtt_packet_receive_context;
 #endif
   /**
    * Library state; do not touch.

@@ -12,6 +12,9 @@
  *   id and the messages come back through the queue;
  * - _nxd_mqtt_client_sub_unsub reports the id it used; after all that the public API
  *   (publish, message_get) still works on the same queue;
+ * - the raw packet-receive hook (nxd_mqtt_packet_receive_notify, assigned directly) sees the
+ *   received segments with its context; NX_FALSE lets the library process them, NX_TRUE means
+ *   it took (and released) them, so that message never reaches the queue;
  * - _nxd_mqtt_client_connection_end ends the connection without any notify;
  * - after delete every pool packet is back.
  */
@@ -87,6 +90,35 @@ static void on_disconnect(NXD_MQTT_CLIENT *c)
 {
     (void)c;
     disconnects++;
+}
+
+static volatile unsigned hook_calls, hook_taken, hook_bad_context;
+static volatile int hook_take;
+static int hook_context_value;
+
+static UINT raw_hook(NXD_MQTT_CLIENT *c, NX_PACKET *packet, VOID *context)
+{
+    (void)c;
+    if (context != &hook_context_value)
+        hook_bad_context++;
+    hook_calls++;
+    if (!hook_take)
+        return NX_FALSE;
+    hook_taken++;
+    nx_packet_release(packet);
+    return NX_TRUE;
+}
+
+/* message_get within ms; returns its status. */
+static UINT get_within(UCHAR *t, UINT *tlen, UCHAR *m, UINT *mlen, unsigned ms)
+{
+    UINT s = NXD_MQTT_NO_MESSAGE;
+    for (unsigned i = 0; i < ms / 10 && s == NXD_MQTT_NO_MESSAGE; i++) {
+        s = nxd_mqtt_client_message_get(&client, t, 64, tlen, m, 64, mlen);
+        if (s == NXD_MQTT_NO_MESSAGE)
+            tu_sleep_ms(10);
+    }
+    return s;
 }
 
 static int wait_for(volatile unsigned *v, unsigned n, unsigned ms)
@@ -209,6 +241,29 @@ int main(void)
     TU_CHECK(s == NXD_MQTT_SUCCESS && mlen == 5 && memcmp(m, "plain", 5) == 0, "message_get returns it (0x%x)", s);
     TU_CHECK(client.message_receive_queue_head == NX_NULL && client.message_receive_queue_depth == 0,
              "and takes it off the list");
+
+    tu_section("the raw packet-receive hook");
+    client.nxd_mqtt_packet_receive_context = &hook_context_value;
+    client.nxd_mqtt_packet_receive_notify = raw_hook;
+    TU_CHECK_EQ(nxd_mqtt_client_publish(&client, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"seen", 4, 0, 0,
+                                        5 * NX_IP_PERIODIC_RATE),
+                NXD_MQTT_SUCCESS, "publish (hook returns NX_FALSE)");
+    s = get_within(t, &tlen, m, &mlen, 5000);
+    TU_CHECK(s == NXD_MQTT_SUCCESS && mlen == 4 && memcmp(m, "seen", 4) == 0, "the library processed it (0x%x)", s);
+    TU_CHECK(hook_calls >= 1 && hook_bad_context == 0, "the hook saw the segment with its context (%u calls)",
+             hook_calls);
+    hook_take = 1;
+    TU_CHECK_EQ(nxd_mqtt_client_publish(&client, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"taken", 5, 0, 0,
+                                        5 * NX_IP_PERIODIC_RATE),
+                NXD_MQTT_SUCCESS, "publish (hook returns NX_TRUE)");
+    TU_CHECK(wait_for(&hook_taken, 1, 5000), "the hook took the segment");
+    TU_CHECK_EQ(get_within(t, &tlen, m, &mlen, 500), NXD_MQTT_NO_MESSAGE, "so the message never reached the queue");
+    client.nxd_mqtt_packet_receive_notify = NX_NULL;
+    TU_CHECK_EQ(nxd_mqtt_client_publish(&client, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"after", 5, 0, 0,
+                                        5 * NX_IP_PERIODIC_RATE),
+                NXD_MQTT_SUCCESS, "publish (hook removed)");
+    s = get_within(t, &tlen, m, &mlen, 5000);
+    TU_CHECK(s == NXD_MQTT_SUCCESS && mlen == 5 && memcmp(m, "after", 5) == 0, "delivered again (0x%x)", s);
 
     tu_section("_nxd_mqtt_client_connection_end");
     _nxd_mqtt_client_connection_end(&client, NX_NO_WAIT);

@@ -403,6 +403,11 @@ where
         &self.transport
     }
 
+    /// The transport, for ports that hand it data they obtained themselves.
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
     /// Values for the control block mirror.
     pub fn mirror(&self) -> Mirror {
         Mirror {

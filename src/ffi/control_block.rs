@@ -52,6 +52,12 @@ pub type NxdMqttConnectNotify = Option<unsafe extern "C" fn(*mut NXD_MQTT_CLIENT
 pub type NxdMqttAckNotify =
     Option<unsafe extern "C" fn(*mut NXD_MQTT_CLIENT, UINT, USHORT, *mut NX_PACKET, *mut VOID)>;
 
+/// Raw packet-receive hook (NetX port): `(client, packet, context)` → `NX_TRUE` when it took
+/// the packet.
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+pub type NxdMqttPacketReceiveNotify =
+    Option<unsafe extern "C" fn(*mut NXD_MQTT_CLIENT, *mut NX_PACKET, *mut VOID) -> UINT>;
+
 /// The client control block (typedef `NXD_MQTT_CLIENT`). Allocated by the application,
 /// initialised by `nxd_mqtt_client_create`, released by `nxd_mqtt_client_delete`.
 #[repr(C)]
@@ -102,6 +108,17 @@ pub struct NXD_MQTT_CLIENT_STRUCT {
     /// NetX port: number of messages in the receive queue.
     #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
     pub message_receive_queue_depth: UINT,
+    /// NetX port: raw packet-receive hook, assigned directly by the application (no setter, as
+    /// in the original): called on the MQTT thread, with the client mutex held, with each
+    /// segment received from the socket before the library reads it; returning `NX_TRUE`
+    /// means the hook took the packet (and releases it), anything else lets the library
+    /// process it. The hook may call the API. (The original calls it with its partial packet
+    /// joined to the segment; this library hands over the segment as received.)
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub nxd_mqtt_packet_receive_notify: NxdMqttPacketReceiveNotify,
+    /// NetX port: context passed to the packet-receive hook.
+    #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+    pub nxd_mqtt_packet_receive_context: *mut VOID,
     /// Library state; do not touch.
     pub nxd_mqtt_client_opaque: [usize; NXD_MQTT_CLIENT_OPAQUE_WORDS],
 }

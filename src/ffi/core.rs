@@ -385,6 +385,8 @@ fn block_members(block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
             queue_head: addr_of_mut!((*block).message_receive_queue_head).cast(),
             queue_tail: addr_of_mut!((*block).message_receive_queue_tail).cast(),
             queue_depth: addr_of_mut!((*block).message_receive_queue_depth),
+            packet_hook: addr_of_mut!((*block).nxd_mqtt_packet_receive_notify).cast(),
+            packet_hook_context: addr_of_mut!((*block).nxd_mqtt_packet_receive_context),
         }
     }
 }

@@ -88,7 +88,20 @@ pub struct BlockMembers {
     pub queue_tail: *mut *mut core::ffi::c_void,
     /// `message_receive_queue_depth`.
     pub queue_depth: *mut core::ffi::c_uint,
+    /// `nxd_mqtt_packet_receive_notify` (the raw packet-receive hook, a nullable C function
+    /// pointer `UINT (*)(NXD_MQTT_CLIENT *, NX_PACKET *, VOID *)`).
+    pub packet_hook: *mut Option<PacketHook>,
+    /// `nxd_mqtt_packet_receive_context`.
+    pub packet_hook_context: *mut *mut core::ffi::c_void,
 }
+
+/// The raw packet-receive hook: `(control block, packet, context)`, `NX_TRUE` (1) when it
+/// took the packet.
+pub type PacketHook = unsafe extern "C" fn(
+    *mut core::ffi::c_void,
+    *mut core::ffi::c_void,
+    *mut core::ffi::c_void,
+) -> core::ffi::c_uint;
 
 impl BlockMembers {
     /// None.
@@ -97,6 +110,8 @@ impl BlockMembers {
         queue_head: core::ptr::null_mut(),
         queue_tail: core::ptr::null_mut(),
         queue_depth: core::ptr::null_mut(),
+        packet_hook: core::ptr::null_mut(),
+        packet_hook_context: core::ptr::null_mut(),
     };
 }
 

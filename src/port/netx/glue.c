@@ -544,6 +544,11 @@ UINT nxd_mqtt_netx_tcp_receive(NX_TCP_SOCKET *socket, NX_PACKET **packet, ULONG 
     return nx_tcp_socket_receive(socket, packet, wait_option);
 }
 
+ULONG nxd_mqtt_netx_tcp_queued(NX_TCP_SOCKET *socket)
+{
+    return socket->nx_tcp_socket_receive_queue_count;
+}
+
 UINT nxd_mqtt_netx_tcp_disconnect(NX_TCP_SOCKET *socket, ULONG wait_option)
 {
     return nx_tcp_socket_disconnect(socket, wait_option);

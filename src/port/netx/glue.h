@@ -127,6 +127,8 @@ UINT nxd_mqtt_netx_tcp_unbind(NX_TCP_SOCKET *socket);
 UINT nxd_mqtt_netx_tcp_connect(NX_TCP_SOCKET *socket, UINT version, const UCHAR *address, UINT port,
                                ULONG wait_option);
 UINT nxd_mqtt_netx_tcp_state(NX_TCP_SOCKET *socket);
+/* Received segments queued on the socket. */
+ULONG nxd_mqtt_netx_tcp_queued(NX_TCP_SOCKET *socket);
 UINT nxd_mqtt_netx_tcp_send(NX_TCP_SOCKET *socket, NX_PACKET *packet, ULONG wait_option);
 UINT nxd_mqtt_netx_tcp_receive(NX_TCP_SOCKET *socket, NX_PACKET **packet, ULONG wait_option);
 UINT nxd_mqtt_netx_tcp_disconnect(NX_TCP_SOCKET *socket, ULONG wait_option);

@@ -46,7 +46,7 @@ pub use inbox::{packet_len, packet_read, packet_release, PacketInbox};
 pub use keep::PacketKeep;
 pub use transport::{Adopted, NetxTransport, Reservation, ReserveError};
 
-use super::{CreateError, CreateParams};
+use super::{CreateError, CreateParams, PacketHook};
 use crate::client::{tick_reached, Client, Config, Hooks, Port, Tick, Waited};
 use crate::codec::{Packet, Publish, QoS};
 use crate::session::State;
@@ -78,6 +78,9 @@ const TX_TERMINATED: u32 = 2;
 /// The glue's answer for a thread control block that is no longer a thread (deleted).
 const THREAD_GONE: u32 = 0xFFFF_FFFF;
 const NX_TCP_CLOSED: u32 = 1;
+const NX_TRUE: u32 = 1;
+/// Segments offered to the raw packet-receive hook per loop of the MQTT thread.
+const MAX_OFFERS: usize = 16;
 
 // Event flags of a client.
 /// Data arrived on the socket (NetX receive notify).
@@ -176,6 +179,9 @@ pub struct Shared<U, H> {
     holder: Cell<*mut TX_THREAD>,
     /// The socket was created.
     socket_created: bool,
+    /// The control block's raw packet-receive hook and its context (NULL: none).
+    packet_hook: *mut Option<PacketHook>,
+    packet_hook_context: *mut *mut core::ffi::c_void,
     hooks: H,
     core: RefCell<Core<U>>,
 }
@@ -229,6 +235,59 @@ impl<U, H> Drop for Guard<'_, U, H> {
 }
 
 impl<U, H> Shared<U, H> {
+    /// The application's raw packet-receive hook, if it assigned one.
+    fn packet_hook(&self) -> Option<PacketHook> {
+        if self.packet_hook.is_null() {
+            return None;
+        }
+        // SAFETY: the member of the live control block; read with the client lock held
+        // (the application assigns it between calls, as with the original).
+        unsafe { ptr::read_volatile(self.packet_hook) }
+    }
+
+    /// True when the socket has received data queued.
+    fn socket_has_data(&self) -> bool {
+        // SAFETY: the client's socket (created or zeroed).
+        self.socket_created && unsafe { sys::nxd_mqtt_netx_tcp_queued(self.objects.socket()) } != 0
+    }
+
+    /// With the raw packet-receive hook set: offers the next received segment to it (lock
+    /// held, the client not borrowed, so the hook may call the API), and hands a segment it
+    /// did not take to the reader. Returns whether the hook is in use.
+    fn offer_segments(&self, guard: &Guard<'_, U, H>) -> bool {
+        let hook = self.packet_hook();
+        guard
+            .borrow_mut()
+            .transport_mut()
+            .set_hooked(hook.is_some());
+        let Some(hook) = hook else {
+            return false;
+        };
+        for _ in 0..MAX_OFFERS {
+            let packet = {
+                let mut c = guard.borrow_mut();
+                if !c.session().wants_input() {
+                    break;
+                }
+                match c.transport_mut().take_segment() {
+                    Some(p) => p,
+                    None => break,
+                }
+            };
+            // SAFETY: the control block's hook with the block's address, the segment (ours
+            // until the hook says it took it) and the block's context member.
+            let taken = unsafe {
+                let context = ptr::read_volatile(self.packet_hook_context);
+                hook(self.link.owner as *mut _, packet.cast(), context)
+            } == NX_TRUE;
+            if !taken {
+                guard.borrow_mut().transport_mut().hand_over(packet);
+                break;
+            }
+        }
+        true
+    }
+
     fn acquire(&self) {
         // SAFETY: the mutex was created with the client and lives as long as it.
         let s = unsafe { sys::nxd_mqtt_netx_mutex_get(self.objects.mutex(), TX_WAIT_FOREVER) };
@@ -736,9 +795,14 @@ unsafe extern "C" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
             if stop.load(Ordering::Acquire) {
                 break;
             }
+            let hooked = shared.offer_segments(&g);
             Client::drive(shared, &g);
             let c = g.borrow();
-            (c.io_interest(), c.next_deadline())
+            let mut interest = c.io_interest();
+            // With the hook the reader gets segments only from this loop: look again at once
+            // while the socket holds more and the session takes them.
+            interest.busy |= hooked && c.session().wants_input() && shared.socket_has_data();
+            (interest, c.next_deadline())
         };
         if stop.load(Ordering::Acquire) {
             break;
@@ -916,6 +980,8 @@ where
                 sys::nxd_mqtt_netx_tcp_notify(socket, Some(on_receive), Some(on_establish));
             }
             addr_of_mut!((*p).socket_created).write(created);
+            addr_of_mut!((*p).packet_hook).write(params.block.packet_hook);
+            addr_of_mut!((*p).packet_hook_context).write(params.block.packet_hook_context);
             let transport = NetxTransport::new(
                 socket,
                 params.pool.cast::<NX_PACKET_POOL>(),

@@ -79,6 +79,10 @@ pub struct NetxTransport {
     socket_timeout: ULONG,
     /// Received segment being read, and the offset of its first unread byte.
     pending: *mut NX_PACKET,
+    /// The application's raw packet-receive hook is set: `recv` reads only segments the MQTT
+    /// thread handed over after offering them to the hook ([`NetxTransport::take_segment`],
+    /// [`NetxTransport::hand_over`]), never the socket itself.
+    hooked: bool,
     offset: ULONG,
     /// Wait option of a hard end's disconnect, and longest wait for a close with the client
     /// lock held (see the module documentation): `NXD_MQTT_SOCKET_TIMEOUT` or one second,
@@ -210,6 +214,7 @@ impl NetxTransport {
             closing: AtomicU8::new(OPEN),
             socket_timeout,
             pending: ptr::null_mut(),
+            hooked: false,
             offset: 0,
             close_wait,
             spares: Cell::new(ptr::null_mut()),
@@ -276,6 +281,33 @@ impl NetxTransport {
     }
 
     /// Releases the segment being read, if any.
+    /// Sets whether the raw packet-receive hook is in use (see `hooked`).
+    pub fn set_hooked(&mut self, hooked: bool) {
+        self.hooked = hooked;
+    }
+
+    /// A received segment for the hook: `Some` only while nothing is being read and the socket
+    /// has one (the caller owns it then: it gives it to the hook or to [`Self::hand_over`]).
+    pub fn take_segment(&mut self) -> Option<*mut NX_PACKET> {
+        if !self.pending.is_null() || !self.usable || !self.bound.get() {
+            return None;
+        }
+        if self.closing.load(Ordering::Acquire) != OPEN {
+            return None;
+        }
+        let mut packet: *mut NX_PACKET = ptr::null_mut();
+        // SAFETY: bound socket; valid out pointer.
+        let s = unsafe { sys::nxd_mqtt_netx_tcp_receive(self.socket, &mut packet, NX_NO_WAIT) };
+        (s == NX_SUCCESS && !packet.is_null()).then_some(packet)
+    }
+
+    /// Gives a segment from [`Self::take_segment`] that the hook did not take to the reader.
+    pub fn hand_over(&mut self, packet: *mut NX_PACKET) {
+        self.drop_pending();
+        self.pending = packet;
+        self.offset = 0;
+    }
+
     fn drop_pending(&mut self) {
         if !self.pending.is_null() {
             // SAFETY: `pending` is a packet NetX handed to us and nobody else references.
@@ -494,6 +526,9 @@ impl Transport for NetxTransport {
             return Err(TransportError::Failed);
         }
         loop {
+            if self.pending.is_null() && self.hooked {
+                return Ok(0);
+            }
             if self.pending.is_null() {
                 let mut packet: *mut NX_PACKET = ptr::null_mut();
                 // SAFETY: bound socket; valid out pointer.
