@@ -697,6 +697,7 @@ unsafe fn command(
 ///
 /// # Safety
 /// As [`command`].
+#[inline(always)] // one frame with `command` on the callers' stacks
 unsafe fn command_id(
     block: *mut NXD_MQTT_CLIENT,
     topic: *mut CHAR,
