@@ -71,6 +71,8 @@ const HEADER_TOP: &str = "\
 mod netx_build;
 
 fn main() {
+    // `nxd_mqtt_cloud`: a NetX build with NXD_MQTT_CLOUD_ENABLE (set by the NetX build step).
+    println!("cargo::rustc-check-cfg=cfg(nxd_mqtt_cloud)");
     #[cfg(feature = "netx")]
     netx_build::run();
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));

@@ -181,9 +181,18 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
 #endif
 #endif
+#ifdef NXD_MQTT_CLOUD_ENABLE
+/* Cloud-helper build: no thread or mutex of the client's own; a cloud helper (the client's
+   own, or the application's with _nxd_mqtt_client_cloud_create), its module and a timer, and
+   two words for the cloud driver's state. */
+#define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
+    (sizeof(NX_CLOUD) + sizeof(NX_CLOUD_MODULE) + sizeof(TX_TIMER) + 3 * sizeof(NX_CLOUD *) +   \
+     sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+#else
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
      (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+#endif
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
     (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))
 #endif
@@ -1627,6 +1636,23 @@ UINT _nxd_mqtt_client_packet_allocate(NXD_MQTT_CLIENT *client_ptr,
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
    As in the original, the secure_connect mapping is always defined, but this library provides
    no secure_connect function (no TLS yet): a call to it does not compile/link. */
+/* NetX port built with NXD_MQTT_CLOUD_ENABLE: create a client on a cloud helper the
+   application created (NetX Duo's Azure IoT middleware). NX_PTR_ERROR when the client, IP
+   instance (or one not created), pool or helper (or one not created) is missing;
+   NXD_MQTT_INTERNAL_ERROR when the client's module cannot be registered. */
+#if defined(NXD_MQTT_PORT_NETX) && defined(NXD_MQTT_CLOUD_ENABLE) && !defined(NXD_MQTT_PORT_POSIX) && \
+    !defined(NXD_MQTT_PORT_BARE)
+#ifdef __cplusplus
+extern "C" {
+#endif
+UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_name, CHAR *client_id,
+                                   UINT client_id_length, NX_IP *ip_ptr, NX_PACKET_POOL *pool_ptr,
+                                   NX_CLOUD *cloud_ptr);
+#ifdef __cplusplus
+}
+#endif
+#endif
+
 #ifndef NXD_MQTT_CLIENT_SOURCE_CODE
 #ifdef NX_DISABLE_ERROR_CHECKING
 #define nxd_mqtt_client_create _nxd_mqtt_client_create

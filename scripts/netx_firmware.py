@@ -366,10 +366,14 @@ def main():
     ap.add_argument("--check", action="store_true", help="run the checks of netx_firmware_link_m4")
     ap.add_argument("--then", nargs=argparse.REMAINDER, default=None,
                     help="after a successful link, run this command (its status is ours)")
+    ap.add_argument("--define", action="append", default=[], metavar="NAME[=VALUE]",
+                    help="one more configuration macro of the application (library and "
+                         "firmware), e.g. NXD_MQTT_CLOUD_ENABLE")
     ap.add_argument("--raw-archive", action="store_true",
                     help="link cargo's archive as is (without the library build's "
                          "--localize-symbols step)")
     args = ap.parse_args()
+    USER_DEFINES.extend(args.define)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     try:

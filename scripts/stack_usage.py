@@ -10,9 +10,10 @@ Usage:
                     _nxde_mqtt_* symbol)
   --zero FILE       functions that count 0 bytes and are not followed (the application's side:
                     ThreadX / NetX services; fw_os_symbols.txt); --zero-regex adds a pattern
-  --thread-regex RE also report the symbols matching RE (default "worker": the MQTT thread's
-                    entry), separately; they are not held to the limit (the thread's stack is the
-                    one the application gives to nxd_mqtt_client_create)
+  --thread-regex RE also report the symbols matching RE (default: the MQTT thread's entry
+                    `worker`, or in a cloud-helper build the module routine `process`),
+                    separately; they are not held to the limit (they run on the stack the
+                    application gives to nxd_mqtt_client_create or to its cloud helper)
   --limit BYTES     fail when an API function's worst path exceeds it (default: the environment's
                     NXD_MQTT_STACK_LIMIT, else 1024)
 
@@ -277,7 +278,7 @@ def main():
     ap.add_argument("--api", required=True)
     ap.add_argument("--zero", action="append", default=[])
     ap.add_argument("--zero-regex", action="append", default=[])
-    ap.add_argument("--thread-regex", default="worker")
+    ap.add_argument("--thread-regex", default=r"4netx(6worker|7process)17h")
     ap.add_argument("--limit", type=int,
                     default=int(os.environ.get("NXD_MQTT_STACK_LIMIT") or 1024))
     ap.add_argument("--objdump", default=shutil.which("arm-none-eabi-objdump"))
@@ -331,8 +332,9 @@ def main():
     rows = report("API functions (limit %d bytes of the calling thread's stack):" % args.limit,
                   api, args.limit)
     if threads:
-        report("MQTT thread entry (runs on the stack given to nxd_mqtt_client_create; "
-               "not held to the limit):", threads, None)
+        report("MQTT thread entry or cloud module routine (runs on the stack given to "
+               "nxd_mqtt_client_create or to the cloud helper; not held to the limit):",
+               threads, None)
     callbacks = sorted({i for r in rows for i in r[4]})
     if callbacks:
         print("\nindirect calls on the API paths (application callbacks, counted as 0 bytes):")

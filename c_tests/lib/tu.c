@@ -215,6 +215,18 @@ int tu_wait_until(int (*pred)(void *), void *arg, unsigned timeout_ms)
     }
 }
 
+static int count_reached(void *arg)
+{
+    const unsigned *const *a = arg;
+    return __atomic_load_n(a[0], __ATOMIC_SEQ_CST) >= *a[1];
+}
+
+int tu_wait_count(volatile unsigned *counter, unsigned n, unsigned timeout_ms)
+{
+    const unsigned *args[2] = {(const unsigned *)counter, &n};
+    return tu_wait_until(count_reached, args, timeout_ms);
+}
+
 /* ---- broker fixture ------------------------------------------------------------------------ */
 
 void tu_broker_load(tu_broker *b)

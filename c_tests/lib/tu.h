@@ -75,6 +75,10 @@ void tu_cond_init(pthread_cond_t *cond);
 /* Waits (polling every 5 ms) until pred(arg) is non-zero or timeout_ms elapse. */
 int tu_wait_until(int (*pred)(void *), void *arg, unsigned timeout_ms);
 
+/* Waits until the counter (updated atomically by another thread) reaches n, or timeout_ms
+   elapse. Returns 1 when it did. */
+int tu_wait_count(volatile unsigned *counter, unsigned n, unsigned timeout_ms);
+
 /* ---- broker fixture ------------------------------------------------------------------------ */
 
 typedef struct tu_broker {

@@ -121,16 +121,6 @@ static UINT get_within(UCHAR *t, UINT *tlen, UCHAR *m, UINT *mlen, unsigned ms)
     return s;
 }
 
-static int wait_for(volatile unsigned *v, unsigned n, unsigned ms)
-{
-    for (unsigned t = 0; t < ms; t += 10) {
-        if (__atomic_load_n(v, __ATOMIC_SEQ_CST) >= n)
-            return 1;
-        tu_sleep_ms(10);
-    }
-    return 0;
-}
-
 /* A QoS 1 PUBLISH built the middleware's way; returns its packet id (0 on failure). */
 static USHORT send_built(const char *topic, const char *payload)
 {
@@ -215,8 +205,8 @@ int main(void)
         snprintf(payload, sizeof payload, "built-%u", i);
         USHORT pid = send_built(topic, payload);
         TU_CHECK(pid != 0, "message %u sent with id %u", i, pid);
-        TU_CHECK(wait_for(&acks, i + 1, 5000) && acked_id == pid, "PUBACK for id %u reached the ack notify", pid);
-        TU_CHECK(wait_for(&drained, i + 1, 5000), "message %u came back through the packet list", i);
+        TU_CHECK(tu_wait_count(&acks, i + 1, 5000) && acked_id == pid, "PUBACK for id %u reached the ack notify", pid);
+        TU_CHECK(tu_wait_count(&drained, i + 1, 5000), "message %u came back through the packet list", i);
         TU_CHECK(strcmp(last_payload, payload) == 0, "payload '%s' intact", last_payload);
     }
     TU_CHECK_EQ(bad_packets, 0, "every queued packet parsed as a PUBLISH");
@@ -256,7 +246,7 @@ int main(void)
     TU_CHECK_EQ(nxd_mqtt_client_publish(&client, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"taken", 5, 0, 0,
                                         5 * NX_IP_PERIODIC_RATE),
                 NXD_MQTT_SUCCESS, "publish (hook returns NX_TRUE)");
-    TU_CHECK(wait_for(&hook_taken, 1, 5000), "the hook took the segment");
+    TU_CHECK(tu_wait_count(&hook_taken, 1, 5000), "the hook took the segment");
     TU_CHECK_EQ(get_within(t, &tlen, m, &mlen, 500), NXD_MQTT_NO_MESSAGE, "so the message never reached the queue");
     client.nxd_mqtt_packet_receive_notify = NX_NULL;
     TU_CHECK_EQ(nxd_mqtt_client_publish(&client, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"after", 5, 0, 0,

@@ -54,16 +54,6 @@ static void on_receive(NXD_MQTT_CLIENT *c, UINT count)
     }
 }
 
-static int wait_for(volatile unsigned *counter, unsigned n, unsigned ms)
-{
-    for (unsigned t = 0; t < ms; t += 10) {
-        if (__atomic_load_n(counter, __ATOMIC_SEQ_CST) >= n)
-            return 1;
-        tu_sleep_ms(10);
-    }
-    return 0;
-}
-
 /* Creates and connects c, subscribes to topic and round-trips one message (which tells the
  * MQTT thread's identity). Returns 1 on success. */
 static int start(client *c, const char *suffix, const char *topic)
@@ -88,7 +78,7 @@ static int start(client *c, const char *suffix, const char *topic)
                                 5 * NX_IP_PERIODIC_RATE);
     if (!TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "publish"))
         return 0;
-    return TU_CHECK(wait_for(&c->notifies, 1, 10000), "the message came back (receive notify)") &&
+    return TU_CHECK(tu_wait_count(&c->notifies, 1, 10000), "the message came back (receive notify)") &&
            TU_CHECK(c->mqtt_thread != NULL, "the receive notify runs on the MQTT thread");
 }
 
@@ -130,7 +120,7 @@ int main(void)
     UINT s = nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"again", 5, 0, 0,
                                      5 * NX_IP_PERIODIC_RATE);
     TU_CHECK_EQ(s, NXD_MQTT_SUCCESS, "publish (QoS 0, sent before the notify blocks)");
-    TU_REQUIRE(wait_for(&c.notifies, 2, 10000), "the MQTT thread is in the receive notify");
+    TU_REQUIRE(tu_wait_count(&c.notifies, 2, 10000), "the MQTT thread is in the receive notify");
     TU_CHECK_EQ(tx_thread_terminate(c.mqtt_thread), TX_SUCCESS, "tx_thread_terminate");
     TU_CHECK_EQ(nxd_mqtt_client_subscribe(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), 0), NXD_MQTT_SUCCESS,
                 "another thread's API call goes through (the lock was released with the thread)");

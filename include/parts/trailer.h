@@ -5,6 +5,23 @@
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
    As in the original, the secure_connect mapping is always defined, but this library provides
    no secure_connect function (no TLS yet): a call to it does not compile/link. */
+/* NetX port built with NXD_MQTT_CLOUD_ENABLE: create a client on a cloud helper the
+   application created (NetX Duo's Azure IoT middleware). NX_PTR_ERROR when the client, IP
+   instance (or one not created), pool or helper (or one not created) is missing;
+   NXD_MQTT_INTERNAL_ERROR when the client's module cannot be registered. */
+#if defined(NXD_MQTT_PORT_NETX) && defined(NXD_MQTT_CLOUD_ENABLE) && !defined(NXD_MQTT_PORT_POSIX) && \
+    !defined(NXD_MQTT_PORT_BARE)
+#ifdef __cplusplus
+extern "C" {
+#endif
+UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_name, CHAR *client_id,
+                                   UINT client_id_length, NX_IP *ip_ptr, NX_PACKET_POOL *pool_ptr,
+                                   NX_CLOUD *cloud_ptr);
+#ifdef __cplusplus
+}
+#endif
+#endif
+
 #ifndef NXD_MQTT_CLIENT_SOURCE_CODE
 #ifdef NX_DISABLE_ERROR_CHECKING
 #define nxd_mqtt_client_create _nxd_mqtt_client_create

@@ -115,6 +115,7 @@ pub unsafe extern "C" fn _nxd_mqtt_client_create(
         priority: mqtt_thread_priority,
         memory: memory_ptr,
         memory_size,
+        cloud: ::core::ptr::null_mut(),
     };
     // SAFETY: client_ptr is non-NULL; the caller guarantees it points to writable memory of
     // sizeof(NXD_MQTT_CLIENT) that stays in place while the client exists.

@@ -373,6 +373,9 @@ pub struct CreateParams {
     pub memory: *mut VOID,
     /// create's `memory_size`: ignored.
     pub memory_size: ULONG,
+    /// NetX cloud-helper build: the application's `NX_CLOUD` to join
+    /// (`_nxd_mqtt_client_cloud_create`); NULL otherwise.
+    pub cloud: *mut VOID,
 }
 
 /// The control-block members the NetX port keeps real.
@@ -461,6 +464,7 @@ pub unsafe fn create(block: *mut NXD_MQTT_CLIENT, p: &CreateParams) -> UINT {
         memory: area,
         memory_size: area_size,
         block: block_members(block),
+        cloud: p.cloud,
     };
     match Slot::create(
         block as usize,

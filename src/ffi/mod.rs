@@ -9,6 +9,7 @@
 //! * [`status`] — outcomes of the client layer → NX return codes (the only place).
 //! * [`api`] — the exported functions and their front-end checks.
 //! * `core` — the function cores on top of [`crate::client`] and the active port.
+//! * `cloud` — NetX port built with `NXD_MQTT_CLOUD_ENABLE`: `_nxd_mqtt_client_cloud_create`.
 //! * `middleware` — NetX port: the semi-public functions NetX Duo's Azure IoT middleware
 //!   calls on the client (`_nxd_mqtt_client_publish_packet_send`, `_sub_unsub`,
 //!   `_connection_end`).
@@ -18,6 +19,13 @@
 #![allow(non_snake_case)]
 
 pub mod api;
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_cloud
+))]
+pub mod cloud;
 pub mod consts;
 pub mod control_block;
 mod core;

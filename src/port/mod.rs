@@ -74,6 +74,10 @@ pub struct CreateParams {
     pub memory_size: usize,
     /// Members of the control block that the port keeps real (NULL where a port has none).
     pub block: BlockMembers,
+    /// NetX port built with `NXD_MQTT_CLOUD_ENABLE`: the application's cloud helper (`NX_CLOUD`)
+    /// the client joins (`_nxd_mqtt_client_cloud_create`); NULL: create makes the client's own
+    /// helper on `stack` at `priority`. Unused elsewhere (NULL).
+    pub cloud: *mut core::ffi::c_void,
 }
 
 /// Addresses of control-block members a port maintains itself (the NetX port: the client

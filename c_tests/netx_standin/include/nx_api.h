@@ -27,6 +27,32 @@ extern "C" {
 #define NX_IP_PERIODIC_RATE TX_TIMER_TICKS_PER_SECOND
 #endif
 
+/* A ULONG (32 bits here) cannot carry a pointer on a 64-bit host: as NetX Duo's ports for
+   64-bit targets do, a timer's control block travels in the timer's extension pointer. On
+   32-bit targets the expiration input carries it, as NetX Duo's defaults do. */
+#include <stdint.h>
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#ifndef NX_TIMER_EXTENSION_PTR_SET
+#define NX_TIMER_EXTENSION_PTR_SET(a, b) { ((TX_TIMER *)(a))->tx_standin_extension_ptr = (VOID *)(b); }
+#endif
+#ifndef NX_TIMER_EXTENSION_PTR_GET
+#define NX_TIMER_EXTENSION_PTR_GET(a, b, c)                   \
+    {                                                         \
+        (void)(c);                                            \
+        (a) = (b *)tx_standin_expired_timer_extension();      \
+        if ((a) == NX_NULL)                                   \
+            return;                                           \
+    }
+#endif
+#else
+#ifndef NX_TIMER_EXTENSION_PTR_SET
+#define NX_TIMER_EXTENSION_PTR_SET(a, b)
+#endif
+#ifndef NX_TIMER_EXTENSION_PTR_GET
+#define NX_TIMER_EXTENSION_PTR_GET(a, b, c) { (a) = (b *)(ALIGN_TYPE)(c); }
+#endif
+#endif
+
 /* ---- constants ------------------------------------------------------------------------------- */
 
 #define NX_NO_WAIT 0

@@ -59,6 +59,7 @@ typedef uintptr_t ALIGN_TYPE;
 #define TX_INHERIT ((UINT)1)
 #define TX_NO_INHERIT ((UINT)0)
 #define TX_MAX_PRIORITIES 32
+#define TX_MINIMUM_STACK 200
 
 #ifndef TX_TIMER_TICKS_PER_SECOND
 #define TX_TIMER_TICKS_PER_SECOND (100UL)
@@ -185,6 +186,7 @@ typedef struct TX_TIMER_STRUCT {
     int tx_standin_active;
     ULONG64 tx_standin_due_ms; /* CLOCK_MONOTONIC milliseconds of the next expiry */
     struct TX_TIMER_STRUCT *tx_standin_next_active;
+    VOID *tx_standin_extension_ptr; /* NX_TIMER_EXTENSION_PTR_SET (nx_api.h) */
 } TX_TIMER;
 
 /* ---- core services (no argument checking) --------------------------------------------------- */
@@ -277,6 +279,8 @@ UINT _txe_timer_change(TX_TIMER *timer_ptr, ULONG initial_ticks, ULONG reschedul
 
 /* Number of ThreadX objects of each kind currently created (leak checks in tests). */
 UINT tx_standin_created_count(ULONG object_id);
+/* In a timer's expiration function: the extension pointer of that timer (NULL elsewhere). */
+VOID *tx_standin_expired_timer_extension(VOID);
 
 /* ---- public names ----------------------------------------------------------------------------- */
 

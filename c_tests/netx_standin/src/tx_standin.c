@@ -720,6 +720,14 @@ UINT _tx_timer_create(TX_TIMER *timer_ptr, CHAR *name_ptr, VOID (*expiration_fun
     return TX_SUCCESS;
 }
 
+VOID *tx_standin_expired_timer_extension(VOID)
+{
+    /* Set and read by the timer thread only (while it runs an expiration function). */
+    if (!timer_thread_started || !pthread_equal(pthread_self(), timer_thread) || expiring_timer == NULL)
+        return NULL;
+    return expiring_timer->tx_standin_extension_ptr;
+}
+
 /* Waits until the timer's expiration function is not running (unless called from it). */
 static void wait_not_expiring(TX_TIMER *timer_ptr)
 {

@@ -141,6 +141,7 @@ fn new_slot() -> Slot<(), TestHooks> {
         memory: core::ptr::null_mut(),
         memory_size: 0,
         block: crate::port::BlockMembers::NONE,
+        cloud: core::ptr::null_mut(),
     };
     match Slot::create(OWNER, Config::DEFAULT, (), TestHooks::default(), &params) {
         Ok(s) => s,

@@ -70,6 +70,10 @@ pub fn run() {
     includes.extend(include_dirs("NXD_MQTT_NETX_INCLUDE"));
     includes.push(here.to_path_buf());
     let defines = defines();
+    // Cloud-helper build: the client runs as a module of a NetX cloud helper (`mod.rs`).
+    if defines.iter().any(|(n, _)| n == "NXD_MQTT_CLOUD_ENABLE") {
+        println!("cargo::rustc-cfg=nxd_mqtt_cloud");
+    }
     let extra: Vec<String> = env::var("NXD_MQTT_NETX_CFLAGS")
         .unwrap_or_default()
         .split_whitespace()
@@ -121,9 +125,12 @@ pub fn run() {
         .allowlist_function("nxd_mqtt_netx_.*")
         .allowlist_type("NXD_MQTT_NETX_CONFIG")
         .allowlist_type("TX_THREAD|TX_MUTEX|TX_EVENT_FLAGS_GROUP|NX_TCP_SOCKET")
+        .allowlist_type("NXD_MQTT_NETX_CLOUD|NX_CLOUD|NX_CLOUD_MODULE|TX_TIMER")
         .opaque_type(
             "TX_THREAD|TX_MUTEX|TX_EVENT_FLAGS_GROUP|NX_TCP_SOCKET|NX_IP|NX_PACKET|NX_PACKET_POOL",
         )
+        .opaque_type("NXD_MQTT_NETX_CLOUD|NXD_MQTT_NETX_CLOUD_STRUCT|NX_CLOUD|NX_CLOUD_STRUCT")
+        .opaque_type("NX_CLOUD_MODULE|NX_CLOUD_MODULE_STRUCT|TX_TIMER|TX_TIMER_STRUCT")
         .opaque_type(
             "TX_THREAD_STRUCT|TX_MUTEX_STRUCT|TX_EVENT_FLAGS_GROUP_STRUCT|NX_TCP_SOCKET_STRUCT",
         )

@@ -150,6 +150,107 @@ ULONG nxd_mqtt_netx_events_wait(TX_EVENT_FLAGS_GROUP *group, ULONG flags, UINT c
     return actual & flags;
 }
 
+VOID nxd_mqtt_netx_wake(VOID *target, ULONG flags)
+{
+#ifdef NXD_MQTT_CLOUD_ENABLE
+    nx_cloud_module_event_set(&((NXD_MQTT_NETX_CLOUD *)target)->module, flags);
+#else
+    tx_event_flags_set((TX_EVENT_FLAGS_GROUP *)target, flags, TX_OR);
+#endif
+}
+
+#ifdef NXD_MQTT_CLOUD_ENABLE
+/* ---- NetX cloud helper ---------------------------------------------------------------------- */
+
+/* Module event the timer raises (one of the port's own event bits, see mod.rs). */
+#define NXD_MQTT_NETX_EV_TIMER ((ULONG)0x100)
+
+UINT nxd_mqtt_netx_cloud_created(NX_CLOUD *cloud)
+{
+    return cloud->nx_cloud_id == NX_CLOUD_ID;
+}
+
+static VOID cloud_timer_expired(ULONG input)
+{
+    NX_CLOUD_MODULE *module;
+    NX_TIMER_EXTENSION_PTR_GET(module, NX_CLOUD_MODULE, input)
+    nx_cloud_module_event_set(module, NXD_MQTT_NETX_EV_TIMER);
+}
+
+UINT nxd_mqtt_netx_cloud_start(NXD_MQTT_NETX_CLOUD *c, NX_CLOUD *given, CHAR *name, VOID *stack,
+                               ULONG stack_size, UINT priority,
+                               VOID (*process)(VOID *, ULONG, ULONG), VOID *context)
+{
+    UINT status;
+    if (given == NX_NULL)
+    {
+        if (nx_cloud_create(&c->helper, "Cloud Helper", stack, stack_size, priority) != NX_SUCCESS)
+            return NX_NOT_SUCCESSFUL;
+        c->cloud = &c->helper;
+    }
+    else
+        c->cloud = given;
+    status = tx_timer_create(&c->timer, name, cloud_timer_expired, (ULONG)(ALIGN_TYPE)&c->module,
+                             1, 0, TX_NO_ACTIVATE);
+    if (status == TX_SUCCESS)
+    {
+        NX_TIMER_EXTENSION_PTR_SET(&c->timer, &c->module)
+        status = nx_cloud_module_register(c->cloud, &c->module, name, NX_CLOUD_MODULE_MQTT_EVENT,
+                                          process, context);
+        if (status != NX_SUCCESS)
+            tx_timer_delete(&c->timer);
+    }
+    if (status != NX_SUCCESS)
+    {
+        if (given == NX_NULL)
+            nx_cloud_delete(&c->helper);
+        c->cloud = NX_NULL;
+        return NX_NOT_SUCCESSFUL;
+    }
+    return NX_SUCCESS;
+}
+
+VOID nxd_mqtt_netx_cloud_detach(NXD_MQTT_NETX_CLOUD *c)
+{
+    if (c->cloud == NX_NULL)
+        return;
+    tx_timer_deactivate(&c->timer);
+    tx_timer_delete(&c->timer);
+    nx_cloud_module_deregister(c->cloud, &c->module);
+}
+
+UINT nxd_mqtt_netx_cloud_own(NXD_MQTT_NETX_CLOUD *c)
+{
+    return c->cloud == &c->helper;
+}
+
+VOID nxd_mqtt_netx_cloud_end(NXD_MQTT_NETX_CLOUD *c)
+{
+    if (c->cloud == &c->helper)
+        nx_cloud_delete(&c->helper);
+    c->cloud = NX_NULL;
+}
+
+TX_MUTEX *nxd_mqtt_netx_cloud_mutex(NXD_MQTT_NETX_CLOUD *c)
+{
+    return &c->cloud->nx_cloud_mutex;
+}
+
+TX_THREAD *nxd_mqtt_netx_cloud_thread(NXD_MQTT_NETX_CLOUD *c)
+{
+    return &c->cloud->nx_cloud_thread;
+}
+
+VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks)
+{
+    tx_timer_deactivate(&c->timer);
+    if (ticks == NX_WAIT_FOREVER)
+        return;
+    tx_timer_change(&c->timer, ticks ? ticks : 1, 0);
+    tx_timer_activate(&c->timer);
+}
+#endif /* NXD_MQTT_CLOUD_ENABLE */
+
 /* ---- NetX packets -------------------------------------------------------------------------- */
 
 /* TCP/IP headroom of an outbound packet for the socket's address family (IPv6 until the

@@ -10,6 +10,9 @@
 
 #include "tx_api.h"
 #include "nx_api.h"
+#ifdef NXD_MQTT_CLOUD_ENABLE
+#include "nx_cloud.h"
+#endif
 
 /* The configuration macros of the original client (spec section 2), as the application's
    build defines them, with the original's defaults. */
@@ -52,6 +55,44 @@ UINT nxd_mqtt_netx_events_clear(TX_EVENT_FLAGS_GROUP *group, ULONG flags);
 /* Waits for any of `flags`; with `consume` the flags seen are cleared. Returns the flags that
    were set (0 on timeout). */
 ULONG nxd_mqtt_netx_events_wait(TX_EVENT_FLAGS_GROUP *group, ULONG flags, UINT consume, ULONG wait_option);
+
+/* Wakes a client's driver: sets `flags` on its event-flag group, or (cloud-helper builds) as
+   module events of its cloud-helper module. `target` is the group or the cloud record
+   (NXD_MQTT_NETX_CLOUD). */
+VOID nxd_mqtt_netx_wake(VOID *target, ULONG flags);
+
+#ifdef NXD_MQTT_CLOUD_ENABLE
+/* Cloud-helper build (NXD_MQTT_CLOUD_ENABLE): the client runs as a module of a NetX cloud
+   helper (NetX Duo addons/cloud) instead of a thread of its own. The helper is the client's
+   own (created by create with the application's stack and priority) or the application's
+   (_nxd_mqtt_client_cloud_create). The timer wakes the module at the session's deadlines. */
+typedef struct NXD_MQTT_NETX_CLOUD_STRUCT
+{
+    NX_CLOUD helper;        /* the client's own helper (create) */
+    NX_CLOUD_MODULE module; /* the MQTT module (NX_CLOUD_MODULE_MQTT_EVENT) */
+    TX_TIMER timer;         /* one-shot: wakes the module at the next deadline */
+    NX_CLOUD *cloud;        /* the helper the module is registered on */
+} NXD_MQTT_NETX_CLOUD;
+
+/* 1 when `cloud` is a created cloud helper. */
+UINT nxd_mqtt_netx_cloud_created(NX_CLOUD *cloud);
+/* Attaches the client: creates its own helper when `given` is NULL (named "Cloud Helper", on
+   `stack` at `priority`), its timer, and registers the module with `process(context, ...)`.
+   Everything created is deleted again on failure. */
+UINT nxd_mqtt_netx_cloud_start(NXD_MQTT_NETX_CLOUD *c, NX_CLOUD *given, CHAR *name, VOID *stack,
+                               ULONG stack_size, UINT priority,
+                               VOID (*process)(VOID *, ULONG, ULONG), VOID *context);
+/* Deregisters the module and deletes the timer (the helper stays). */
+VOID nxd_mqtt_netx_cloud_detach(NXD_MQTT_NETX_CLOUD *c);
+/* 1 when the client runs on a helper of its own (created by create). */
+UINT nxd_mqtt_netx_cloud_own(NXD_MQTT_NETX_CLOUD *c);
+/* After detach: deletes the client's own helper, if it has one (not from its own thread). */
+VOID nxd_mqtt_netx_cloud_end(NXD_MQTT_NETX_CLOUD *c);
+TX_MUTEX *nxd_mqtt_netx_cloud_mutex(NXD_MQTT_NETX_CLOUD *c);
+TX_THREAD *nxd_mqtt_netx_cloud_thread(NXD_MQTT_NETX_CLOUD *c);
+/* Wakes the module after `ticks` (NX_WAIT_FOREVER: never; an earlier wake is cancelled). */
+VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks);
+#endif
 
 /* NetX packets */
 /* Reserves one pool packet for an outbound PUBLISH (the original builds it in pool packets

@@ -50,6 +50,8 @@ use super::{CreateError, CreateParams, PacketHook};
 use crate::client::{tick_reached, Client, Config, Hooks, Port, Tick, Waited};
 use crate::codec::{Packet, Publish, QoS};
 use crate::session::State;
+#[cfg(nxd_mqtt_cloud)]
+use sys::NXD_MQTT_NETX_CLOUD;
 use sys::{
     NXD_MQTT_NETX_CONFIG, NX_IP, NX_PACKET_POOL, NX_TCP_SOCKET, TX_EVENT_FLAGS_GROUP, TX_MUTEX,
     TX_THREAD, ULONG,
@@ -73,9 +75,12 @@ pub type Core<U> = Client<
 
 const TX_SUCCESS: u32 = 0;
 const TX_WAIT_FOREVER: ULONG = ULONG::MAX;
+#[cfg(not(nxd_mqtt_cloud))]
 const TX_COMPLETED: u32 = 1;
+#[cfg(not(nxd_mqtt_cloud))]
 const TX_TERMINATED: u32 = 2;
 /// The glue's answer for a thread control block that is no longer a thread (deleted).
+#[cfg(not(nxd_mqtt_cloud))]
 const THREAD_GONE: u32 = 0xFFFF_FFFF;
 const NX_TCP_CLOSED: u32 = 1;
 const NX_TRUE: u32 = 1;
@@ -95,6 +100,13 @@ const EV_DISCONNECT: ULONG = 0x20;
 const EV_ESTABLISHED: ULONG = 0x40;
 /// The client lock was released by its last holder (wakes blocked API callers).
 const EV_UNLOCKED: ULONG = 0x80;
+// 0x100: cloud-helper build, the deadline timer expired (raised by the glue's timer,
+// `NXD_MQTT_NETX_EV_TIMER` in `glue.c`).
+/// Cloud-helper build: rounds of driving per call of the module's processing routine while
+/// the client has more to do at once (then it asks to be called again, after the helper's
+/// other modules).
+#[cfg(nxd_mqtt_cloud)]
+const MAX_ROUNDS: usize = 8;
 const EV_WORKER: ULONG = EV_RECEIVED | EV_WAKE | EV_STOP | EV_DISCONNECT | EV_ESTABLISHED;
 
 /// The configuration macros of the application's build (read through the glue).
@@ -136,29 +148,72 @@ pub unsafe fn ip_created(ip: *mut core::ffi::c_void) -> bool {
     !ip.is_null() && unsafe { sys::nxd_mqtt_netx_ip_created(ip.cast::<NX_IP>()) } != 0
 }
 
+/// True when `cloud` points to a created NetX cloud helper (`NX_CLOUD_ID`), the check of
+/// `_nxd_mqtt_client_cloud_create`.
+///
+/// # Safety
+/// `cloud` points to readable memory of an `NX_CLOUD`.
+#[cfg(nxd_mqtt_cloud)]
+pub unsafe fn cloud_created(cloud: *mut core::ffi::c_void) -> bool {
+    // SAFETY: per the contract.
+    unsafe { sys::nxd_mqtt_netx_cloud_created(cloud.cast()) != 0 }
+}
+
 /// The ThreadX / NetX control blocks of one client (NetX and ThreadX update them from other
 /// threads: only raw pointers to them are ever used). The thread comes first: a thread left
 /// behind by a client deleted from its own callback is found at the start of its client.
+///
+/// Cloud-helper build (`NXD_MQTT_CLOUD_ENABLE`): no thread or mutex of the client's own. The
+/// client is a module of a NetX cloud helper (its own one, created by create, or the
+/// application's), whose thread drives it and whose mutex is the client lock; the cloud
+/// record (helper, module, deadline timer) comes first. The event group only wakes blocked API
+/// callers there.
 #[repr(C)]
 struct Objects {
+    #[cfg(not(nxd_mqtt_cloud))]
     thread: UnsafeCell<TX_THREAD>,
+    #[cfg(not(nxd_mqtt_cloud))]
     mutex: UnsafeCell<TX_MUTEX>,
+    #[cfg(nxd_mqtt_cloud)]
+    cloud: UnsafeCell<NXD_MQTT_NETX_CLOUD>,
     events: UnsafeCell<TX_EVENT_FLAGS_GROUP>,
     socket: UnsafeCell<NX_TCP_SOCKET>,
 }
 
 impl Objects {
+    #[cfg(not(nxd_mqtt_cloud))]
     fn thread(&self) -> *mut TX_THREAD {
         self.thread.get()
     }
+    #[cfg(not(nxd_mqtt_cloud))]
     fn mutex(&self) -> *mut TX_MUTEX {
         self.mutex.get()
+    }
+    /// The cloud helper's thread (the client's cloud record was started).
+    #[cfg(nxd_mqtt_cloud)]
+    fn thread(&self) -> *mut TX_THREAD {
+        // SAFETY: the record of a started client names its helper.
+        unsafe { sys::nxd_mqtt_netx_cloud_thread(self.cloud.get()) }
+    }
+    /// The cloud helper's mutex (the client's cloud record was started).
+    #[cfg(nxd_mqtt_cloud)]
+    fn mutex(&self) -> *mut TX_MUTEX {
+        // SAFETY: as above.
+        unsafe { sys::nxd_mqtt_netx_cloud_mutex(self.cloud.get()) }
     }
     fn events(&self) -> *mut TX_EVENT_FLAGS_GROUP {
         self.events.get()
     }
     fn socket(&self) -> *mut NX_TCP_SOCKET {
         self.socket.get()
+    }
+    /// Where the driver's wake-ups go ([`sys::nxd_mqtt_netx_wake`]): the event group, or the
+    /// cloud record (its module's events).
+    fn wake_target(&self) -> *mut core::ffi::c_void {
+        #[cfg(not(nxd_mqtt_cloud))]
+        return self.events.get().cast();
+        #[cfg(nxd_mqtt_cloud)]
+        return self.cloud.get().cast();
     }
 }
 
@@ -315,17 +370,30 @@ impl<U, H> Shared<U, H> {
         }
     }
 
+    /// Wakes the driver (the MQTT thread, or the cloud module) with `flags`.
     fn signal(&self, flags: ULONG) {
-        // SAFETY: live event-flag group.
-        unsafe { sys::nxd_mqtt_netx_events_set(self.objects.events(), flags) };
+        // SAFETY: live event-flag group or started cloud record.
+        unsafe { sys::nxd_mqtt_netx_wake(self.objects.wake_target(), flags) };
     }
 
+    /// True on the thread that drives the client: its MQTT thread, or (cloud build) the cloud
+    /// helper's thread, where every module runs: an API call there must not wait for the
+    /// driver.
     fn on_worker(&self) -> bool {
         // SAFETY: plain query of the calling thread.
         ptr::eq(
             unsafe { sys::nxd_mqtt_netx_thread_identify() },
             self.objects.thread(),
         )
+    }
+
+    /// True while the driver runs this client's loop on the calling thread (it looks at the
+    /// client again after every callback, so a wake-up is not needed).
+    fn driving(&self) -> bool {
+        #[cfg(not(nxd_mqtt_cloud))]
+        return self.on_worker();
+        #[cfg(nxd_mqtt_cloud)]
+        return self.link.driving.load(Ordering::Acquire) && self.on_worker();
     }
 
     fn now(&self) -> Tick {
@@ -424,7 +492,7 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
     }
 
     fn wake(&self) {
-        if !self.on_worker() {
+        if !self.driving() {
             self.signal(EV_WAKE);
         }
     }
@@ -475,8 +543,21 @@ impl<U, H: Hooks<Core<U>>> Port for Shared<U, H> {
 
 /// Bytes of a client's ThreadX / NetX control blocks (the part of its memory whose size the
 /// application's configuration decides).
+#[cfg(not(nxd_mqtt_cloud))]
 pub const OBJECTS_BYTES: usize = size_of::<TX_THREAD>()
     + size_of::<TX_MUTEX>()
+    + size_of::<TX_EVENT_FLAGS_GROUP>()
+    + size_of::<NX_TCP_SOCKET>();
+
+/// Bytes of a client's ThreadX / NetX control blocks (cloud-helper build: the cloud record,
+/// which holds an `NX_CLOUD`, an `NX_CLOUD_MODULE`, a `TX_TIMER` and a pointer, the event group
+/// and the socket), and two words for the cloud driver's flags in the client's [`Link`] (the
+/// header's `NXD_MQTT_CLIENT_MEMORY_SIZE` counts the same).
+#[cfg(nxd_mqtt_cloud)]
+pub const OBJECTS_BYTES: usize = size_of::<sys::NX_CLOUD>()
+    + size_of::<sys::NX_CLOUD_MODULE>()
+    + size_of::<sys::TX_TIMER>()
+    + 3 * size_of::<*mut sys::NX_CLOUD>()
     + size_of::<TX_EVENT_FLAGS_GROUP>()
     + size_of::<NX_TCP_SOCKET>();
 
@@ -513,6 +594,13 @@ struct Link {
     /// Deleted from a callback on its own MQTT thread: that thread releases the client when
     /// the callback returns, and someone else deletes the thread afterwards ([`settle`]).
     zombie: AtomicBool,
+    /// Cloud-helper build: the module's processing routine saw `stop` and will not touch the
+    /// client again (after releasing it, for a zombie).
+    #[cfg(nxd_mqtt_cloud)]
+    ended: AtomicBool,
+    /// Cloud-helper build: the module's processing routine is driving the client.
+    #[cfg(nxd_mqtt_cloud)]
+    driving: AtomicBool,
 }
 
 impl Link {
@@ -531,12 +619,35 @@ impl Link {
             live: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             zombie: AtomicBool::new(false),
+            #[cfg(nxd_mqtt_cloud)]
+            ended: AtomicBool::new(false),
+            #[cfg(nxd_mqtt_cloud)]
+            driving: AtomicBool::new(false),
         }
     }
 
     /// The client's thread control block.
+    #[cfg(not(nxd_mqtt_cloud))]
     fn thread(&self) -> *mut TX_THREAD {
         self.this.cast()
+    }
+
+    /// The thread of the client's cloud helper (its cloud record is at the client's address).
+    #[cfg(nxd_mqtt_cloud)]
+    fn thread(&self) -> *mut TX_THREAD {
+        // SAFETY: links are read by `settle` only for live clients and zombies, whose records
+        // were started.
+        unsafe { sys::nxd_mqtt_netx_cloud_thread(self.this.cast()) }
+    }
+
+    /// True when the client's driver no longer runs its code: its MQTT thread ended, or (cloud
+    /// build) its module's routine saw `stop`.
+    fn driver_ended(&self) -> bool {
+        #[cfg(not(nxd_mqtt_cloud))]
+        // SAFETY: the thread of a registered client was created.
+        return unsafe { thread_ended(self.thread()) };
+        #[cfg(nxd_mqtt_cloud)]
+        return self.ended.load(Ordering::Acquire);
     }
 }
 
@@ -725,13 +836,16 @@ fn settle(owner: usize) {
 /// # Safety
 /// `link` is a registered zombie claimed by the caller, and not the calling thread's client.
 unsafe fn reap(link: *const Link) {
-    // SAFETY: per the contract; the thread was created and is not deleted yet.
+    // SAFETY: per the contract; the thread was created and is not deleted yet (cloud build:
+    // the record was started and its module deregistered by the routine that released it).
     unsafe {
-        let thread = (*link).thread();
-        while !thread_ended(thread) {
+        while !(*link).driver_ended() {
             sys::nxd_mqtt_netx_thread_sleep(1);
         }
-        sys::nxd_mqtt_netx_thread_delete(thread);
+        #[cfg(not(nxd_mqtt_cloud))]
+        sys::nxd_mqtt_netx_thread_delete((*link).thread());
+        #[cfg(nxd_mqtt_cloud)]
+        sys::nxd_mqtt_netx_cloud_end((*link).this.cast());
         unregister(link);
     }
 }
@@ -741,6 +855,7 @@ unsafe fn reap(link: *const Link) {
 ///
 /// # Safety
 /// `thread` points to a thread control block that was created.
+#[cfg(not(nxd_mqtt_cloud))]
 unsafe fn thread_ended(thread: *mut TX_THREAD) -> bool {
     // SAFETY: per the contract; a deleted block is answered with THREAD_GONE.
     let state = unsafe { sys::nxd_mqtt_netx_thread_state(thread) };
@@ -754,6 +869,7 @@ unsafe fn thread_ended(thread: *mut TX_THREAD) -> bool {
 /// # Safety
 /// `this` is a registered, initialised `Shared<U, H>` claimed by the caller, not a zombie, and
 /// its thread is not the calling thread.
+#[cfg(not(nxd_mqtt_cloud))]
 unsafe fn retire<U, H>(this: *mut ()) {
     let p = this.cast::<Shared<U, H>>();
     // SAFETY: per the contract; the thread is terminated before anything it might use is
@@ -772,6 +888,170 @@ unsafe fn retire<U, H>(this: *mut ()) {
     }
 }
 
+/// Cloud-helper build: ends a client whose control block is being created again without a
+/// delete, as delete does from another thread ([`stop_outside`]).
+///
+/// # Safety
+/// As the non-cloud `retire`.
+#[cfg(nxd_mqtt_cloud)]
+unsafe fn retire<U, H>(this: *mut ()) {
+    // SAFETY: per the contract.
+    unsafe { stop_outside(this.cast::<Shared<U, H>>()) }
+}
+
+/// Cloud-helper build: stops the client at `p` from a thread that is not driving it: asks
+/// the module's routine to stop and waits until it has, then deregisters the module, releases
+/// everything (its own helper too) and unregisters the client.
+///
+/// The helper's thread may still be about to read the module's list link after the routine
+/// returned: the helper's mutex is taken and released twice before the memory is handed back,
+/// so that a helper thread waiting for it has read the link by then.
+///
+/// # Safety
+/// `p` is a registered, initialised, started client claimed by the caller (or its deleter),
+/// not a zombie, and the calling thread is not driving it.
+#[cfg(nxd_mqtt_cloud)]
+unsafe fn stop_outside<U, H>(p: *mut Shared<U, H>) {
+    // SAFETY: per the contract; the routine touches the client no more once `ended` is set.
+    unsafe {
+        let link = addr_of!((*p).link);
+        (*link).stop.store(true, Ordering::Release);
+        (*p).signal(EV_STOP);
+        while !(*link).driver_ended() {
+            sys::nxd_mqtt_netx_thread_sleep(1);
+        }
+        let mutex = (*p).objects.mutex();
+        release(p);
+        for _ in 0..2 {
+            sys::nxd_mqtt_netx_mutex_get(mutex, TX_WAIT_FOREVER);
+            sys::nxd_mqtt_netx_mutex_put(mutex);
+        }
+        sys::nxd_mqtt_netx_cloud_end((*p).objects.cloud.get());
+        unregister(link);
+    }
+}
+
+/// Cloud-helper build: releases a client deleted on its helper's thread (from its own
+/// callback, or from another module's routine). On the application's helper nothing of the
+/// client's remains, so it is unregistered at once: its control block is the application's
+/// again when the routine returns. A helper of its own (create) is in the block and cannot be
+/// deleted from its own thread: the client stays registered as a zombie until the next create
+/// or delete on another thread deletes the helper ([`settle`], [`reap`]).
+///
+/// # Safety
+/// The client at `p` is a zombie, initialised, and nobody else uses it; the caller runs on
+/// its helper's thread and does not touch it afterwards.
+#[cfg(nxd_mqtt_cloud)]
+unsafe fn release_zombie<U, H>(p: *mut Shared<U, H>) {
+    // SAFETY: per the contract.
+    unsafe {
+        let own = sys::nxd_mqtt_netx_cloud_own((*p).objects.cloud.get()) != 0;
+        release(p);
+        let link = addr_of!((*p).link);
+        (*link).ended.store(true, Ordering::Release);
+        if !own {
+            // Nothing is left to delete: the reaper is not needed (the link is not claimed:
+            // a reaper claims only under the registry lock, taken here too).
+            let r = registry();
+            if !(*link).claimed.get() {
+                r.remove(link);
+            }
+        }
+    }
+}
+
+/// One round of the driver: with the lock, offers segments to the raw hook, drives the client
+/// and reads what it waits for. `None` once the client is stopping.
+fn round<U, H: Hooks<Core<U>>>(
+    shared: &Shared<U, H>,
+) -> Option<(crate::client::Interest, Option<Tick>)> {
+    let stop = &shared.link.stop;
+    let (interest, deadline) = {
+        let g = shared.lock();
+        if stop.load(Ordering::Acquire) {
+            return None;
+        }
+        let hooked = shared.offer_segments(&g);
+        Client::drive(shared, &g);
+        let c = g.borrow();
+        let mut interest = c.io_interest();
+        // With the hook the reader gets segments only from this loop: look again at once
+        // while the socket holds more and the session takes them.
+        interest.busy |= hooked && c.session().wants_input() && shared.socket_has_data();
+        (interest, c.next_deadline())
+    };
+    if stop.load(Ordering::Acquire) {
+        return None;
+    }
+    Some((interest, deadline))
+}
+
+/// Ticks the driver may sleep after a round: until the deadline, at most one while output waits
+/// for room (window full, pool empty).
+fn sleep_ticks<U, H>(
+    shared: &Shared<U, H>,
+    interest: crate::client::Interest,
+    deadline: Option<Tick>,
+) -> ULONG {
+    let wait = shared.wait_option(deadline);
+    if interest.write {
+        wait.min(1)
+    } else {
+        wait
+    }
+}
+
+/// Cloud-helper build: the MQTT module's processing routine, called by the helper's thread
+/// when the module's events are set (socket notifies, API wake-ups, the deadline timer). It
+/// drives the client a few rounds, then arms the timer for the next deadline (or asks to be
+/// called again at once). Seeing `stop` it ends: a client deleted from its own callback is
+/// released here (its helper, if its own, is deleted by the next create or delete on another
+/// thread, [`settle`]).
+#[cfg(nxd_mqtt_cloud)]
+unsafe extern "C" fn process<U, H: Hooks<Core<U>>>(
+    context: *mut core::ffi::c_void,
+    _common_events: ULONG,
+    _module_events: ULONG,
+) {
+    let p = context.cast::<Shared<U, H>>();
+    // SAFETY: the module is registered with its client as context only while the client is
+    // initialised; it is released only after this routine set `ended` (or by it).
+    let shared: &Shared<U, H> = unsafe { &*p };
+    let link = &shared.link;
+    if link.ended.load(Ordering::Acquire) {
+        return;
+    }
+    link.driving.store(true, Ordering::Release);
+    let mut next = None;
+    for _ in 0..MAX_ROUNDS {
+        let Some((interest, deadline)) = round(shared) else {
+            next = None;
+            break;
+        };
+        if interest.busy {
+            next = Some(0);
+            continue;
+        }
+        next = Some(sleep_ticks(shared, interest, deadline));
+        break;
+    }
+    link.driving.store(false, Ordering::Release);
+    match next {
+        Some(0) => shared.signal(EV_WAKE),
+        // SAFETY: the started record of this live client.
+        Some(ticks) => unsafe { sys::nxd_mqtt_netx_cloud_arm(shared.objects.cloud.get(), ticks) },
+        None => {
+            if link.zombie.load(Ordering::Acquire) {
+                // SAFETY: deleted from a callback of this routine (see `Slot::destroy`): the
+                // client is this routine's to release; `shared` is not used any more.
+                unsafe { release_zombie(p) };
+            } else {
+                link.ended.store(true, Ordering::Release);
+            }
+        }
+    }
+}
+
 /// The MQTT thread. It finds its client with `tx_thread_identify` (the client starts with its
 /// thread control block; the entry input would carry only 32 bits on some ports).
 /// Plain "C", like every call into the glue: the library is built with `panic = "abort"`, so
@@ -781,6 +1061,7 @@ unsafe fn retire<U, H>(this: *mut ()) {
 /// through these frames like through C frames: nothing runs, nothing aborts. The client is
 /// then left for `nxd_mqtt_client_delete`, which releases it ([`Shared::acquire`] repairs the
 /// lock depth such a thread may leave behind).
+#[cfg(not(nxd_mqtt_cloud))]
 unsafe extern "C" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
     // SAFETY: plain query of the calling thread, which is this client's MQTT thread.
     let p = unsafe { sys::nxd_mqtt_netx_thread_identify() }.cast::<Shared<U, H>>();
@@ -788,32 +1069,11 @@ unsafe extern "C" fn worker<U, H: Hooks<Core<U>>>(_input: ULONG) {
     // client is released only after this thread completed (or was terminated), or by this
     // thread after the loop.
     let shared: &Shared<U, H> = unsafe { &*p };
-    let stop = &shared.link.stop;
-    loop {
-        let (interest, deadline) = {
-            let g = shared.lock();
-            if stop.load(Ordering::Acquire) {
-                break;
-            }
-            let hooked = shared.offer_segments(&g);
-            Client::drive(shared, &g);
-            let c = g.borrow();
-            let mut interest = c.io_interest();
-            // With the hook the reader gets segments only from this loop: look again at once
-            // while the socket holds more and the session takes them.
-            interest.busy |= hooked && c.session().wants_input() && shared.socket_has_data();
-            (interest, c.next_deadline())
-        };
-        if stop.load(Ordering::Acquire) {
-            break;
-        }
+    while let Some((interest, deadline)) = round(shared) {
         if interest.busy {
             continue;
         }
-        let mut wait = shared.wait_option(deadline);
-        if interest.write {
-            wait = wait.min(1);
-        }
+        let wait = sleep_ticks(shared, interest, deadline);
         // SAFETY: live event-flag group; taken flags are acted on by the next drive.
         unsafe { sys::nxd_mqtt_netx_events_wait(shared.objects.events(), EV_WORKER, 1, wait) };
     }
@@ -841,22 +1101,23 @@ unsafe extern "C" fn on_establish(socket: *mut NX_TCP_SOCKET) {
     unsafe { notify(socket, EV_ESTABLISHED) }
 }
 
-/// Sets `flags` on the event group stored as the socket's context.
+/// Wakes the driver whose wake target is the socket's context with `flags`.
 ///
 /// # Safety
-/// `socket` is a socket created by this port (its context is a live event group).
+/// `socket` is a socket created by this port (its context is a live wake target).
 unsafe fn notify(socket: *mut NX_TCP_SOCKET, flags: ULONG) {
     // SAFETY: per the contract.
     unsafe {
-        let group = sys::nxd_mqtt_netx_tcp_context(socket).cast::<TX_EVENT_FLAGS_GROUP>();
-        if !group.is_null() {
-            sys::nxd_mqtt_netx_events_set(group, flags);
+        let target = sys::nxd_mqtt_netx_tcp_context(socket);
+        if !target.is_null() {
+            sys::nxd_mqtt_netx_wake(target, flags);
         }
     }
 }
 
 /// Deletes the socket, event group and mutex of the client at `p` and drops its state. Its
-/// thread and its registration are left alone.
+/// thread and its registration are left alone. Cloud-helper build: deregisters the module and
+/// deletes the timer instead of the mutex (the helper's); the helper stays.
 ///
 /// # Safety
 /// The client is initialised, its thread no longer runs client code, and nobody else uses it.
@@ -864,6 +1125,8 @@ unsafe fn release<U, H>(p: *mut Shared<U, H>) {
     // SAFETY: per the contract the client is initialised and exclusively ours.
     unsafe {
         let objects = &(*p).objects;
+        #[cfg(nxd_mqtt_cloud)]
+        sys::nxd_mqtt_netx_cloud_detach(objects.cloud.get());
         let socket = objects.socket();
         if (*p).socket_created {
             // Anything still open is reset (the client was shut down before).
@@ -874,6 +1137,7 @@ unsafe fn release<U, H>(p: *mut Shared<U, H>) {
             sys::nxd_mqtt_netx_tcp_delete(socket);
         }
         sys::nxd_mqtt_netx_events_delete(objects.events());
+        #[cfg(not(nxd_mqtt_cloud))]
         sys::nxd_mqtt_netx_mutex_delete(objects.mutex());
         // Queued messages go back to the pool (the original leaves them linked, unreleased).
         let core = (*addr_of_mut!((*p).core)).get_mut();
@@ -939,31 +1203,38 @@ where
             addr_of_mut!((*p).hooks).write(hooks);
             let hooks = addr_of_mut!((*p).hooks);
 
-            let mutex = (*objects).mutex.get();
-            if sys::nxd_mqtt_netx_mutex_create(mutex, name) != TX_SUCCESS {
-                return fail(hooks);
-            }
-            let thread = (*objects).thread.get();
-            let entry_fn: unsafe extern "C" fn(ULONG) = worker::<U, H>;
-            let status = sys::nxd_mqtt_netx_thread_create(
-                thread,
-                name,
-                Some(entry_fn),
-                0,
-                params.stack,
-                params.stack_size as ULONG,
-                params.priority,
-                m.time_slice,
-            );
-            if status != TX_SUCCESS {
-                sys::nxd_mqtt_netx_mutex_delete(mutex);
-                return fail(hooks);
-            }
+            #[cfg(not(nxd_mqtt_cloud))]
+            let thread = {
+                let mutex = (*objects).mutex.get();
+                if sys::nxd_mqtt_netx_mutex_create(mutex, name) != TX_SUCCESS {
+                    return fail(hooks);
+                }
+                let thread = (*objects).thread.get();
+                let entry_fn: unsafe extern "C" fn(ULONG) = worker::<U, H>;
+                let status = sys::nxd_mqtt_netx_thread_create(
+                    thread,
+                    name,
+                    Some(entry_fn),
+                    0,
+                    params.stack,
+                    params.stack_size as ULONG,
+                    params.priority,
+                    m.time_slice,
+                );
+                if status != TX_SUCCESS {
+                    sys::nxd_mqtt_netx_mutex_delete(mutex);
+                    return fail(hooks);
+                }
+                thread
+            };
             let events = (*objects).events.get();
             if sys::nxd_mqtt_netx_events_create(events, name) != TX_SUCCESS {
-                sys::nxd_mqtt_netx_thread_terminate(thread);
-                sys::nxd_mqtt_netx_thread_delete(thread);
-                sys::nxd_mqtt_netx_mutex_delete(mutex);
+                #[cfg(not(nxd_mqtt_cloud))]
+                {
+                    sys::nxd_mqtt_netx_thread_terminate(thread);
+                    sys::nxd_mqtt_netx_thread_delete(thread);
+                    sys::nxd_mqtt_netx_mutex_delete((*objects).mutex.get());
+                }
                 return fail(hooks);
             }
             // As in the original, a socket that cannot be created (e.g. TCP not enabled on the
@@ -974,7 +1245,7 @@ where
                 name,
                 m.window_size,
                 Some(on_disconnect),
-                events.cast(),
+                (*objects).wake_target(),
             ) == TX_SUCCESS;
             if created {
                 sys::nxd_mqtt_netx_tcp_notify(socket, Some(on_receive), Some(on_establish));
@@ -990,12 +1261,9 @@ where
                 m.socket_timeout.min(m.ticks_per_second),
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
-            let block = params.block;
-            if !block.mutex_ptr.is_null() {
-                block.mutex_ptr.write(mutex.cast());
-            }
             let core = (*addr_of_mut!((*p).core)).get_mut();
             core.keep_mut().attach(params.pool.cast::<NX_PACKET_POOL>());
+            let block = params.block;
             if !block.queue_head.is_null() {
                 core.inbox_mut().attach(
                     block.queue_head.cast(),
@@ -1004,7 +1272,36 @@ where
                     params.pool.cast::<NX_PACKET_POOL>(),
                 );
             }
+            // Cloud-helper build: the module is registered last, on a fully initialised
+            // client (the helper may call its routine at once).
+            #[cfg(nxd_mqtt_cloud)]
+            {
+                let routine: unsafe extern "C" fn(*mut core::ffi::c_void, ULONG, ULONG) =
+                    process::<U, H>;
+                let status = sys::nxd_mqtt_netx_cloud_start(
+                    (*objects).cloud.get(),
+                    params.cloud.cast(),
+                    name,
+                    params.stack,
+                    params.stack_size as ULONG,
+                    params.priority,
+                    Some(routine),
+                    p.cast(),
+                );
+                if status != TX_SUCCESS {
+                    if created {
+                        sys::nxd_mqtt_netx_tcp_delete(socket);
+                    }
+                    sys::nxd_mqtt_netx_events_delete(events);
+                    ptr::drop_in_place(addr_of_mut!((*p).core));
+                    return fail(hooks);
+                }
+            }
+            if !block.mutex_ptr.is_null() {
+                block.mutex_ptr.write((*objects).mutex().cast());
+            }
             (*link).live.store(true, Ordering::Release);
+            #[cfg(not(nxd_mqtt_cloud))]
             sys::nxd_mqtt_netx_thread_resume(thread);
         }
         Ok(Slot {
@@ -1042,22 +1339,42 @@ where
         let link = &shared.link;
         link.live.store(false, Ordering::Release);
         link.stop.store(true, Ordering::Release);
-        if shared.on_worker() {
+        if shared.driving() {
             link.zombie.store(true, Ordering::Release);
             return;
         }
-        shared.signal(EV_STOP);
-        let thread = shared.objects.thread();
-        // SAFETY: live thread of this client; it ends at its next loop check. Nobody else
-        // ends this client (it is neither live nor a zombie), so it is ours to release.
-        unsafe {
-            while !thread_ended(thread) {
-                sys::nxd_mqtt_netx_thread_sleep(1);
+        #[cfg(nxd_mqtt_cloud)]
+        {
+            if shared.on_worker() {
+                // On the helper's thread outside this client's routine (another module's):
+                // the routine cannot run now, so the client is released here; the helper,
+                // if the client's own, is deleted later from another thread.
+                link.zombie.store(true, Ordering::Release);
+                // SAFETY: nobody else ends this client (neither live nor claimed), and its
+                // routine does not run while this thread is busy here.
+                unsafe { release_zombie(p) };
+                return;
             }
-            sys::nxd_mqtt_netx_thread_delete(thread);
-            release(p);
-            unregister(addr_of!((*p).link));
+            // SAFETY: nobody else ends this client (neither live nor a zombie).
+            unsafe { stop_outside(p) };
+            settle(0);
         }
-        settle(0);
+        #[cfg(not(nxd_mqtt_cloud))]
+        shared.signal(EV_STOP);
+        #[cfg(not(nxd_mqtt_cloud))]
+        {
+            let thread = shared.objects.thread();
+            // SAFETY: live thread of this client; it ends at its next loop check. Nobody else
+            // ends this client (it is neither live nor a zombie), so it is ours to release.
+            unsafe {
+                while !thread_ended(thread) {
+                    sys::nxd_mqtt_netx_thread_sleep(1);
+                }
+                sys::nxd_mqtt_netx_thread_delete(thread);
+                release(p);
+                unregister(addr_of!((*p).link));
+            }
+            settle(0);
+        }
     }
 }
