@@ -41,6 +41,8 @@ const HAND_WRITTEN: &[&str] = &[
     "NXD_ADDRESS",
     "NxdIpAddress",
     "NXD_MQTT_CLIENT",
+    "NX_SECURE_TLS_SESSION",
+    "NX_SECURE_X509_CERT",
 ];
 
 /// Structs emitted even though no function uses them by value.
@@ -73,6 +75,9 @@ mod netx_build;
 fn main() {
     // `nxd_mqtt_cloud`: a NetX build with NXD_MQTT_CLOUD_ENABLE (set by the NetX build step).
     println!("cargo::rustc-check-cfg=cfg(nxd_mqtt_cloud)");
+    // `nxd_mqtt_tls`: a NetX build with NX_SECURE_ENABLE (TLS through the application's NetX
+    // Secure; set by the NetX build step).
+    println!("cargo::rustc-check-cfg=cfg(nxd_mqtt_tls)");
     #[cfg(feature = "netx")]
     netx_build::run();
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -113,6 +118,7 @@ fn main() {
         ("feature = posix", "NXD_MQTT_PORT_POSIX"),
         ("feature = bare", "NXD_MQTT_PORT_BARE"),
         ("feature = netx", "NXD_MQTT_PORT_NETX"),
+        ("nxd_mqtt_tls", "NX_SECURE_ENABLE"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -181,17 +181,24 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NXD_MQTT_NETX_CLIENT_STATE_SIZE NXD_MQTT_NETX_CLIENT_STATE_SIZE_32
 #endif
 #endif
+/* TLS builds (NX_SECURE_ENABLE): two words of TLS state. */
+#ifdef NX_SECURE_ENABLE
+#define NXD_MQTT_NETX_TLS_STATE_SIZE (2 * sizeof(VOID *))
+#else
+#define NXD_MQTT_NETX_TLS_STATE_SIZE 0
+#endif
 #ifdef NXD_MQTT_CLOUD_ENABLE
 /* Cloud-helper build: no thread or mutex of the client's own; a cloud helper (the client's
    own, or the application's with _nxd_mqtt_client_cloud_create), its module and a timer, and
    two words for the cloud driver's state. */
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(NX_CLOUD) + sizeof(NX_CLOUD_MODULE) + sizeof(TX_TIMER) + 3 * sizeof(NX_CLOUD *) +   \
-     sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+     sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + (NXD_MQTT_NETX_CLIENT_STATE_SIZE) +  \
+     NXD_MQTT_NETX_TLS_STATE_SIZE)
 #else
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
-     (NXD_MQTT_NETX_CLIENT_STATE_SIZE))
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE) + NXD_MQTT_NETX_TLS_STATE_SIZE)
 #endif
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
     (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))
@@ -241,6 +248,17 @@ typedef struct MQTT_PACKET_DISCONNECT_STRUCT MQTT_PACKET_DISCONNECT;
  * `NXD_MQTT_NETX_CLIENT_STATE_SIZE` on 64-bit targets (see the 32-bit value).
  */
 #define NXD_MQTT_NETX_CLIENT_STATE_SIZE_64 6367
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+/**
+ * The application's TLS setup callback of `nxd_mqtt_client_secure_connect`:
+ * `(client, session, certificate, trusted certificate)`, returning 0 or an error code.
+ */
+typedef UINT (*NxdMqttTlsSetup)(NXD_MQTT_CLIENT*,
+                                NX_SECURE_TLS_SESSION*,
+                                NX_SECURE_X509_CERT*,
+                                NX_SECURE_X509_CERT*);
 #endif
 
 /**
@@ -498,6 +516,29 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * NetX port: context passed to the packet-receive hook.
    */
   VOID *nxd_mqtt_packet_receive_context;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+  /**
+   * NetX port built with `NX_SECURE_ENABLE`: the client's NetX Secure TLS session, as in
+   * the original. `nxd_mqtt_client_secure_connect` passes its address to the application's
+   * `tls_setup`, which creates and configures it; the library runs the handshake and the
+   * records through it and ends and deletes it at every connection end.
+   */
+  NX_SECURE_TLS_SESSION nxd_mqtt_tls_session;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+  /**
+   * NetX port with `NX_SECURE_ENABLE`: a certificate object for `tls_setup` (the client's
+   * own certificate, for mutual TLS); not used by the library.
+   */
+  NX_SECURE_X509_CERT nxd_mqtt_tls_certificate;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+  /**
+   * NetX port with `NX_SECURE_ENABLE`: a certificate object for `tls_setup` (the trusted
+   * CA); not used by the library.
+   */
+  NX_SECURE_X509_CERT nxd_mqtt_tls_trusted_certificate;
 #endif
   /**
    * Library state; do not touch.
@@ -1193,6 +1234,60 @@ UINT nxd_mqtt_client_connect(NXD_MQTT_CLIENT *client_ptr,
                              UINT clean_session,
                              ULONG timeout);
 
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+/**
+ * Connects with TLS through the application's NetX Secure (NetX port, `NX_SECURE_ENABLE`).
+ *
+ * State checks first (`NXD_MQTT_ALREADY_CONNECTED`, `NXD_MQTT_CONNECTING`,
+ * `NXD_MQTT_MUTEX_FAILURE` when not created), without calling `tls_setup`; then
+ * `tls_setup(client, &client->nxd_mqtt_tls_session, &client->nxd_mqtt_tls_certificate,
+ * &client->nxd_mqtt_tls_trusted_certificate)` runs in the calling thread and must create and
+ * configure the session (crypto table, metadata and packet buffers, trusted CA, optionally a
+ * client certificate and the server name); its non-zero result is returned unchanged. Then
+ * the connect as `nxd_mqtt_client_connect` (same `timeout` rules), the TLS handshake after
+ * TCP. Every connection end ends and deletes the session, and the next plain connect is plain
+ * (the original keeps using TLS). A failed handshake: `NXD_MQTT_CONNECT_FAILURE` (blocking),
+ * the connect notify with it (non-blocking).
+ *
+ * Returns what connect returns, tls_setup's code, or `NX_PTR_ERROR` (client, server address or
+ * `tls_setup` NULL), `NX_INVALID_PORT` (port 0).
+ */
+UINT _nxde_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
+                                      NXD_ADDRESS *server_ip,
+                                      UINT server_port,
+                                      UINT keepalive,
+                                      UINT clean_session,
+                                      ULONG timeout,
+                                      NxdMqttTlsSetup tls_setup);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+/**
+ * Core of `nxd_mqtt_client_secure_connect` (NULL client, address or `tls_setup` still give
+ * `NX_PTR_ERROR`; an IP version other than 4/6 or port 0 gives `NXD_MQTT_CONNECT_FAILURE`).
+ */
+UINT _nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
+                                     NXD_ADDRESS *server_ip,
+                                     UINT server_port,
+                                     UINT keepalive,
+                                     UINT clean_session,
+                                     ULONG wait_option,
+                                     NxdMqttTlsSetup tls_setup);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
+/**
+ * `nxd_mqtt_client_secure_connect` with error checking.
+ */
+UINT nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
+                                    NXD_ADDRESS *server_ip,
+                                    UINT server_port,
+                                    UINT keepalive,
+                                    UINT clean_session,
+                                    ULONG timeout,
+                                    NxdMqttTlsSetup tls_setup);
+#endif
+
 /**
  * Publishes `message` on `topic_name` with QoS 0, 1 or 2 (QoS 2 goes beyond the original).
  * Topic and payload are copied during the call. Returns once the PUBLISH is queued for
@@ -1634,8 +1729,8 @@ UINT _nxd_mqtt_client_packet_allocate(NXD_MQTT_CLIENT *client_ptr,
 /* Public names, as in the original: macros over the checking front ends (_nxde_) or, with
    NX_DISABLE_ERROR_CHECKING defined in the application, over the cores (_nxd_). The
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
-   As in the original, the secure_connect mapping is always defined, but this library provides
-   no secure_connect function (no TLS yet): a call to it does not compile/link. */
+   As in the original, the secure_connect mapping is always defined; the functions exist in the
+   NetX port built with NX_SECURE_ENABLE (TLS through the application's NetX Secure). */
 /* NetX port built with NXD_MQTT_CLOUD_ENABLE: create a client on a cloud helper the
    application created (NetX Duo's Azure IoT middleware). NX_PTR_ERROR when the client, IP
    instance (or one not created), pool or helper (or one not created) is missing;

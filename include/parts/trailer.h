@@ -3,8 +3,8 @@
 /* Public names, as in the original: macros over the checking front ends (_nxde_) or, with
    NX_DISABLE_ERROR_CHECKING defined in the application, over the cores (_nxd_). The
    nxd_mqtt_client_* names also exist as real symbols with the checking behaviour.
-   As in the original, the secure_connect mapping is always defined, but this library provides
-   no secure_connect function (no TLS yet): a call to it does not compile/link. */
+   As in the original, the secure_connect mapping is always defined; the functions exist in the
+   NetX port built with NX_SECURE_ENABLE (TLS through the application's NetX Secure). */
 /* NetX port built with NXD_MQTT_CLOUD_ENABLE: create a client on a cloud helper the
    application created (NetX Duo's Azure IoT middleware). NX_PTR_ERROR when the client, IP
    instance (or one not created), pool or helper (or one not created) is missing;

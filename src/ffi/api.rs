@@ -15,6 +15,13 @@ use super::control_block::{NxdMqttConnectNotify, NXD_MQTT_CLIENT};
 use super::core;
 use super::netx_codes::{NX_INVALID_PORT, NX_IP_VERSION_V4, NX_IP_VERSION_V6, NX_PTR_ERROR};
 use super::types::{CHAR, NXD_ADDRESS, NX_IP, NX_PACKET_POOL, UCHAR, UINT, ULONG, VOID};
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+use super::types::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
 
 /// Receive notify: `(client, number_of_messages)`, called on the MQTT thread with the client
 /// lock held each time a message is appended to the receive queue (count = queue depth).
@@ -478,6 +485,147 @@ pub unsafe extern "C" fn nxd_mqtt_client_connect(
             keepalive,
             clean_session,
             timeout,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// secure_connect (NetX port built with NX_SECURE_ENABLE)
+// ---------------------------------------------------------------------------------------------
+
+/// The application's TLS setup callback of `nxd_mqtt_client_secure_connect`:
+/// `(client, session, certificate, trusted certificate)`, returning 0 or an error code.
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+pub type NxdMqttTlsSetup = Option<
+    unsafe extern "C" fn(
+        *mut NXD_MQTT_CLIENT,
+        *mut NX_SECURE_TLS_SESSION,
+        *mut NX_SECURE_X509_CERT,
+        *mut NX_SECURE_X509_CERT,
+    ) -> UINT,
+>;
+
+/// Connects with TLS through the application's NetX Secure (NetX port, `NX_SECURE_ENABLE`).
+///
+/// State checks first (`NXD_MQTT_ALREADY_CONNECTED`, `NXD_MQTT_CONNECTING`,
+/// `NXD_MQTT_MUTEX_FAILURE` when not created), without calling `tls_setup`; then
+/// `tls_setup(client, &client->nxd_mqtt_tls_session, &client->nxd_mqtt_tls_certificate,
+/// &client->nxd_mqtt_tls_trusted_certificate)` runs in the calling thread and must create and
+/// configure the session (crypto table, metadata and packet buffers, trusted CA, optionally a
+/// client certificate and the server name); its non-zero result is returned unchanged. Then
+/// the connect as `nxd_mqtt_client_connect` (same `timeout` rules), the TLS handshake after
+/// TCP. Every connection end ends and deletes the session, and the next plain connect is plain
+/// (the original keeps using TLS). A failed handshake: `NXD_MQTT_CONNECT_FAILURE` (blocking),
+/// the connect notify with it (non-blocking).
+///
+/// Returns what connect returns, tls_setup's code, or `NX_PTR_ERROR` (client, server address or
+/// `tls_setup` NULL), `NX_INVALID_PORT` (port 0).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+#[no_mangle]
+pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    timeout: ULONG,
+    tls_setup: NxdMqttTlsSetup,
+) -> UINT {
+    if client_ptr.is_null() || server_ip.is_null() || tls_setup.is_none() {
+        return NX_PTR_ERROR;
+    }
+    if server_port == 0 {
+        return NX_INVALID_PORT;
+    }
+    // SAFETY: forwarded unchanged.
+    unsafe {
+        _nxd_mqtt_client_secure_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            timeout,
+            tls_setup,
+        )
+    }
+}
+
+/// Core of `nxd_mqtt_client_secure_connect` (NULL client, address or `tls_setup` still give
+/// `NX_PTR_ERROR`; an IP version other than 4/6 or port 0 gives `NXD_MQTT_CONNECT_FAILURE`).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+#[no_mangle]
+pub unsafe extern "C" fn _nxd_mqtt_client_secure_connect(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait_option: ULONG,
+    tls_setup: NxdMqttTlsSetup,
+) -> UINT {
+    let Some(setup) = tls_setup else {
+        return NX_PTR_ERROR;
+    };
+    if client_ptr.is_null() || server_ip.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: both pointers non-NULL; the caller guarantees what they point to.
+    unsafe {
+        core::secure_connect(
+            client_ptr,
+            &*server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            wait_option,
+            setup,
+        )
+    }
+}
+
+/// `nxd_mqtt_client_secure_connect` with error checking.
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+#[no_mangle]
+pub unsafe extern "C" fn nxd_mqtt_client_secure_connect(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    server_ip: *mut NXD_ADDRESS,
+    server_port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    timeout: ULONG,
+    tls_setup: NxdMqttTlsSetup,
+) -> UINT {
+    // SAFETY: forwarded unchanged.
+    unsafe {
+        _nxde_mqtt_client_secure_connect(
+            client_ptr,
+            server_ip,
+            server_port,
+            keepalive,
+            clean_session,
+            timeout,
+            tls_setup,
         )
     }
 }

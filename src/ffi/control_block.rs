@@ -16,6 +16,13 @@
 use super::types::{CHAR, NX_PACKET, UINT, USHORT, VOID};
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
 use super::types::{NX_IP, NX_PACKET_POOL, TX_MUTEX};
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+use super::types::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
 
 /// Machine words (`uintptr_t`) of port state inside [`NXD_MQTT_CLIENT_STRUCT`] (host port:
 /// a handle to the client's heap state and the block's own address).
@@ -119,6 +126,35 @@ pub struct NXD_MQTT_CLIENT_STRUCT {
     /// NetX port: context passed to the packet-receive hook.
     #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
     pub nxd_mqtt_packet_receive_context: *mut VOID,
+    /// NetX port built with `NX_SECURE_ENABLE`: the client's NetX Secure TLS session, as in
+    /// the original. `nxd_mqtt_client_secure_connect` passes its address to the application's
+    /// `tls_setup`, which creates and configures it; the library runs the handshake and the
+    /// records through it and ends and deletes it at every connection end.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_tls
+    ))]
+    pub nxd_mqtt_tls_session: NX_SECURE_TLS_SESSION,
+    /// NetX port with `NX_SECURE_ENABLE`: a certificate object for `tls_setup` (the client's
+    /// own certificate, for mutual TLS); not used by the library.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_tls
+    ))]
+    pub nxd_mqtt_tls_certificate: NX_SECURE_X509_CERT,
+    /// NetX port with `NX_SECURE_ENABLE`: a certificate object for `tls_setup` (the trusted
+    /// CA); not used by the library.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_tls
+    ))]
+    pub nxd_mqtt_tls_trusted_certificate: NX_SECURE_X509_CERT,
     /// Library state; do not touch.
     pub nxd_mqtt_client_opaque: [usize; NXD_MQTT_CLIENT_OPAQUE_WORDS],
 }

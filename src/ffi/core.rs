@@ -390,6 +390,10 @@ fn block_members(block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
             queue_depth: addr_of_mut!((*block).message_receive_queue_depth),
             packet_hook: addr_of_mut!((*block).nxd_mqtt_packet_receive_notify).cast(),
             packet_hook_context: addr_of_mut!((*block).nxd_mqtt_packet_receive_context),
+            #[cfg(nxd_mqtt_tls)]
+            tls_session: addr_of_mut!((*block).nxd_mqtt_tls_session).cast(),
+            #[cfg(not(nxd_mqtt_tls))]
+            tls_session: ptr::null_mut(),
         }
     }
 }
@@ -585,6 +589,23 @@ pub unsafe fn connect(
     clean_session: UINT,
     wait: ULONG,
 ) -> UINT {
+    // SAFETY: forwarded contract.
+    unsafe { connect_with(block, addr, port, keepalive, clean_session, wait, false) }
+}
+
+/// Core of connect and (with `tls`, after `tls_setup` configured the session) secure_connect.
+///
+/// # Safety
+/// As [`connect`].
+unsafe fn connect_with(
+    block: *mut NXD_MQTT_CLIENT,
+    addr: &NXD_ADDRESS,
+    port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait: ULONG,
+    tls: bool,
+) -> UINT {
     // SAFETY: contract of this function.
     let Some(shared) = (unsafe { client_of(block) }) else {
         return status::NOT_CREATED_LOCK;
@@ -633,9 +654,14 @@ pub unsafe fn connect(
             will,
         };
         let now = shared.now();
+        if c.session().state() == State::Idle && !tls_ready(&mut c, tls) {
+            return status::BAD_ENDPOINT;
+        }
         let started = c.start_connect(now, &to, &options, blocking);
         FfiHooks.sync(&mut c);
         if let Err(e) = started {
+            #[cfg(nxd_mqtt_tls)]
+            c.transport_mut().disarm_tls();
             return status::start_error(e);
         }
     }
@@ -654,6 +680,95 @@ pub unsafe fn connect(
         unsafe { call_connect_notify(block, code) };
     }
     code
+}
+
+/// Before a connect on an idle client: arms TLS for a secure connect (`tls`), or, in builds
+/// with `NXD_MQTT_REQUIRE_TLS`, refuses a plain one. `false`: the connect fails
+/// (`NXD_MQTT_CONNECT_FAILURE`).
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+fn tls_ready(c: &mut Core, tls: bool) -> bool {
+    #[cfg(nxd_mqtt_tls)]
+    if tls {
+        return c.transport_mut().arm_tls();
+    }
+    let _ = c;
+    !tls && crate::port::netx::build_config().require_tls == 0
+}
+
+/// Other ports: no TLS yet; a secure connect cannot be requested.
+#[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
+fn tls_ready(_c: &mut Core, tls: bool) -> bool {
+    !tls
+}
+
+/// The application's TLS setup callback (see `api::NxdMqttTlsSetup`).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+pub type TlsSetup = unsafe extern "C" fn(
+    *mut NXD_MQTT_CLIENT,
+    *mut super::types::NX_SECURE_TLS_SESSION,
+    *mut super::types::NX_SECURE_X509_CERT,
+    *mut super::types::NX_SECURE_X509_CERT,
+) -> UINT;
+
+/// Core of secure_connect (COMPATIBILITY items 11 and 12): the state checks first
+/// (`NXD_MQTT_ALREADY_CONNECTED`, `NXD_MQTT_CONNECTING`, not created), without calling
+/// `tls_setup`; what is left of the last connection is ended (its TLS session deleted); then
+/// `tls_setup` runs in the calling thread with the control block's session and certificates
+/// (a non-zero result is returned unchanged); then the connect, with TLS.
+///
+/// # Safety
+/// As [`connect`]; `tls_setup` is the application's callback.
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+pub unsafe fn secure_connect(
+    block: *mut NXD_MQTT_CLIENT,
+    addr: &NXD_ADDRESS,
+    port: UINT,
+    keepalive: UINT,
+    clean_session: UINT,
+    wait: ULONG,
+    tls_setup: TlsSetup,
+) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_LOCK;
+    };
+    {
+        let g = shared.lock();
+        let mut c = g.borrow_mut();
+        match c.session().state() {
+            State::Connected => return NXD_MQTT_ALREADY_CONNECTED,
+            State::Connecting => return NXD_MQTT_CONNECTING,
+            State::Idle => {}
+        }
+        if c.transport_mut().settle().is_err() {
+            return status::BAD_ENDPOINT;
+        }
+    }
+    // SAFETY: member addresses of the live block, handed to the application's callback as
+    // the original does.
+    let r = unsafe {
+        tls_setup(
+            block,
+            addr_of_mut!((*block).nxd_mqtt_tls_session),
+            addr_of_mut!((*block).nxd_mqtt_tls_certificate),
+            addr_of_mut!((*block).nxd_mqtt_tls_trusted_certificate),
+        )
+    };
+    if r != 0 {
+        return r;
+    }
+    // SAFETY: forwarded contract.
+    unsafe { connect_with(block, addr, port, keepalive, clean_session, wait, true) }
 }
 
 /// Borrowed application buffer (NULL or length 0: empty).

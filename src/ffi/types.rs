@@ -43,6 +43,16 @@ pub struct TX_MUTEX {
     _opaque: [u8; 0],
 }
 
+/// NetX Secure's TLS session and X.509 certificate (NetX port built with `NX_SECURE_ENABLE`):
+/// the application's own types, bound from its headers (size and alignment only).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_tls
+))]
+pub use crate::port::netx::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
+
 /// NetX packet. Opaque; the ack notify receives NULL for it on ports without packet pools.
 #[repr(C)]
 pub struct NX_PACKET {

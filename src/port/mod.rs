@@ -97,6 +97,8 @@ pub struct BlockMembers {
     pub packet_hook: *mut Option<PacketHook>,
     /// `nxd_mqtt_packet_receive_context`.
     pub packet_hook_context: *mut *mut core::ffi::c_void,
+    /// `nxd_mqtt_tls_session` (NetX port with `NX_SECURE_ENABLE`; NULL otherwise).
+    pub tls_session: *mut core::ffi::c_void,
 }
 
 /// The raw packet-receive hook: `(control block, packet, context)`, `NX_TRUE` (1) when it
@@ -116,6 +118,7 @@ impl BlockMembers {
         queue_depth: core::ptr::null_mut(),
         packet_hook: core::ptr::null_mut(),
         packet_hook_context: core::ptr::null_mut(),
+        tls_session: core::ptr::null_mut(),
     };
 }
 

@@ -74,6 +74,10 @@ pub fn run() {
     if defines.iter().any(|(n, _)| n == "NXD_MQTT_CLOUD_ENABLE") {
         println!("cargo::rustc-cfg=nxd_mqtt_cloud");
     }
+    // TLS build: the application's NetX Secure (`NX_SECURE_ENABLE`), through `transport.rs`.
+    if defines.iter().any(|(n, _)| n == "NX_SECURE_ENABLE") {
+        println!("cargo::rustc-cfg=nxd_mqtt_tls");
+    }
     let extra: Vec<String> = env::var("NXD_MQTT_NETX_CFLAGS")
         .unwrap_or_default()
         .split_whitespace()
@@ -131,6 +135,9 @@ pub fn run() {
         )
         .opaque_type("NXD_MQTT_NETX_CLOUD|NXD_MQTT_NETX_CLOUD_STRUCT|NX_CLOUD|NX_CLOUD_STRUCT")
         .opaque_type("NX_CLOUD_MODULE|NX_CLOUD_MODULE_STRUCT|TX_TIMER|TX_TIMER_STRUCT")
+        .allowlist_type("NX_SECURE_TLS_SESSION|NX_SECURE_X509_CERT")
+        .opaque_type("NX_SECURE_TLS_SESSION|NX_SECURE_TLS_SESSION_STRUCT")
+        .opaque_type("NX_SECURE_X509_CERT|NX_SECURE_X509_CERT_STRUCT")
         .opaque_type(
             "TX_THREAD_STRUCT|TX_MUTEX_STRUCT|TX_EVENT_FLAGS_GROUP_STRUCT|NX_TCP_SOCKET_STRUCT",
         )

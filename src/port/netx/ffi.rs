@@ -71,7 +71,16 @@ const HEADER_STATE: usize = crate::port::build_config::count(
 /// bound from the same ThreadX / NetX headers the application compiles with): the bytes of the
 /// client's state inside `NXD_MQTT_CLIENT`, after the two slot words.
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-pub(crate) const CLIENT_MEMORY_SIZE: usize = super::OBJECTS_BYTES + HEADER_STATE;
+pub(crate) const CLIENT_MEMORY_SIZE: usize = super::OBJECTS_BYTES + HEADER_STATE + TLS_STATE;
+
+/// The header's `NXD_MQTT_NETX_TLS_STATE_SIZE`: two words of TLS state in builds with
+/// `NX_SECURE_ENABLE` (the session itself is a member of the control block).
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+const TLS_STATE: usize = if cfg!(nxd_mqtt_tls) {
+    2 * core::mem::size_of::<usize>()
+} else {
+    0
+};
 
 // The client create places after the slot words fits in the control block's area (any
 // capacities: a build with larger ones needs NXD_MQTT_NETX_CLIENT_STATE_SIZE).

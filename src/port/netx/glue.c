@@ -42,6 +42,11 @@ void nxd_mqtt_netx_config(NXD_MQTT_NETX_CONFIG *config)
 #else
     config->max_transmit_queue_depth = 0;
 #endif
+#ifdef NXD_MQTT_REQUIRE_TLS
+    config->require_tls = 1;
+#else
+    config->require_tls = 0;
+#endif
 #ifdef NX_ENABLE_EXTENDED_NOTIFY_SUPPORT
     config->extended_notify = 1;
 #else
@@ -250,6 +255,62 @@ VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks)
     tx_timer_activate(&c->timer);
 }
 #endif /* NXD_MQTT_CLOUD_ENABLE */
+
+#ifdef NX_SECURE_ENABLE
+/* ---- NetX Secure TLS ------------------------------------------------------------------------ */
+
+/* Room kept free at a TLS packet's end for what NetX Secure adds to a record (MAC or tag,
+   padding). */
+#define NXD_MQTT_NETX_TLS_TRAILER 64
+
+UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket)
+{
+    return nx_secure_tls_session_start(session, socket, NX_NO_WAIT);
+}
+
+UINT nxd_mqtt_netx_tls_continue(NX_SECURE_TLS_SESSION *session)
+{
+    return _nx_secure_tls_handshake_process(session, NX_NO_WAIT);
+}
+
+NX_PACKET *nxd_mqtt_netx_tls_build(NX_SECURE_TLS_SESSION *session, NX_PACKET_POOL *pool, const UCHAR *data,
+                                   ULONG size, ULONG *used)
+{
+    NX_PACKET *packet = NX_NULL;
+    ULONG room;
+    *used = 0;
+    if (nx_secure_tls_packet_allocate(session, pool, &packet, NX_NO_WAIT) != NX_SUCCESS || packet == NX_NULL)
+        return NX_NULL;
+    room = (ULONG)(packet->nx_packet_data_end - packet->nx_packet_append_ptr);
+    room = room > NXD_MQTT_NETX_TLS_TRAILER ? room - NXD_MQTT_NETX_TLS_TRAILER : 0;
+    if (size > room)
+        size = room;
+    if (size == 0 || nx_packet_data_append(packet, (VOID *)data, size, pool, NX_NO_WAIT) != NX_SUCCESS)
+    {
+        nx_packet_release(packet);
+        return NX_NULL;
+    }
+    *used = size;
+    return packet;
+}
+
+UINT nxd_mqtt_netx_tls_send(NX_SECURE_TLS_SESSION *session, NX_PACKET *packet, ULONG wait_option)
+{
+    return nx_secure_tls_session_send(session, packet, wait_option);
+}
+
+UINT nxd_mqtt_netx_tls_receive(NX_SECURE_TLS_SESSION *session, NX_PACKET **packet)
+{
+    return nx_secure_tls_session_receive(session, packet, NX_NO_WAIT);
+}
+
+VOID nxd_mqtt_netx_tls_end(NX_SECURE_TLS_SESSION *session, UINT started, ULONG wait_option)
+{
+    if (started)
+        nx_secure_tls_session_end(session, wait_option);
+    nx_secure_tls_session_delete(session);
+}
+#endif /* NX_SECURE_ENABLE */
 
 /* ---- NetX packets -------------------------------------------------------------------------- */
 

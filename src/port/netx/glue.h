@@ -13,6 +13,9 @@
 #ifdef NXD_MQTT_CLOUD_ENABLE
 #include "nx_cloud.h"
 #endif
+#ifdef NX_SECURE_ENABLE
+#include "nx_secure_tls_api.h"
+#endif
 
 /* The configuration macros of the original client (spec section 2), as the application's
    build defines them, with the original's defaults. */
@@ -27,6 +30,7 @@ typedef struct NXD_MQTT_NETX_CONFIG_STRUCT
     ULONG initial_packet_id;        /* NXD_MQTT_INITIAL_PACKET_ID_VALUE */
     ULONG max_transmit_queue_depth; /* NXD_MQTT_MAXIMUM_TRANSMIT_QUEUE_DEPTH, 0 = not defined */
     ULONG extended_notify;          /* 1 with NX_ENABLE_EXTENDED_NOTIFY_SUPPORT */
+    ULONG require_tls;              /* 1 with NXD_MQTT_REQUIRE_TLS */
 } NXD_MQTT_NETX_CONFIG;
 
 void nxd_mqtt_netx_config(NXD_MQTT_NETX_CONFIG *config);
@@ -92,6 +96,25 @@ TX_MUTEX *nxd_mqtt_netx_cloud_mutex(NXD_MQTT_NETX_CLOUD *c);
 TX_THREAD *nxd_mqtt_netx_cloud_thread(NXD_MQTT_NETX_CLOUD *c);
 /* Wakes the module after `ticks` (NX_WAIT_FOREVER: never; an earlier wake is cancelled). */
 VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks);
+#endif
+
+#ifdef NX_SECURE_ENABLE
+/* TLS through the application's NetX Secure, on the client's TCP socket (NX_SECURE_ENABLE). */
+/* Starts the handshake without waiting: NX_CONTINUE while it goes on, NX_SUCCESS when done. */
+UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket);
+/* Continues it without waiting (same answers). */
+UINT nxd_mqtt_netx_tls_continue(NX_SECURE_TLS_SESSION *session);
+/* A TLS packet (NetX Secure's allocate, no wait) holding a prefix of `data` (`*used` bytes,
+   within one packet); NULL when the pool has none now. */
+NX_PACKET *nxd_mqtt_netx_tls_build(NX_SECURE_TLS_SESSION *session, NX_PACKET_POOL *pool, const UCHAR *data,
+                                   ULONG size, ULONG *used);
+/* Sends it as TLS record(s), waiting up to `wait_option`; on success NetX Secure owns it. */
+UINT nxd_mqtt_netx_tls_send(NX_SECURE_TLS_SESSION *session, NX_PACKET *packet, ULONG wait_option);
+/* Receives decrypted data without waiting. */
+UINT nxd_mqtt_netx_tls_receive(NX_SECURE_TLS_SESSION *session, NX_PACKET **packet);
+/* Ends the session (close_notify, waiting up to `wait_option`) when `started`, then deletes
+   it. */
+VOID nxd_mqtt_netx_tls_end(NX_SECURE_TLS_SESSION *session, UINT started, ULONG wait_option);
 #endif
 
 /* NetX packets */

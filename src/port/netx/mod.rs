@@ -56,6 +56,8 @@ use sys::{
     NXD_MQTT_NETX_CONFIG, NX_IP, NX_PACKET_POOL, NX_TCP_SOCKET, TX_EVENT_FLAGS_GROUP, TX_MUTEX,
     TX_THREAD, ULONG,
 };
+#[cfg(nxd_mqtt_tls)]
+pub use sys::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
 
 /// The client on this port. Its receive queue is the control block's packet list
 /// ([`PacketInbox`]) and its stored PUBLISH copies are pool packets ([`PacketKeep`]), as in
@@ -276,10 +278,10 @@ impl<U, H> Drop for Guard<'_, U, H> {
             None
         };
         shared.unlock();
-        if let Some((socket, wait, closing)) = close {
+        if let Some(closing) = close {
             // SAFETY: the client exists until this thread returns from its API call (or, for
             // the MQTT thread, until it has ended), so its socket and transport do too.
-            unsafe { NetxTransport::end_close(socket, wait, closing) };
+            unsafe { NetxTransport::end_close(closing) };
             shared.acquire();
             if let Ok(c) = shared.core.try_borrow() {
                 c.transport().finish_close();
@@ -1259,6 +1261,7 @@ where
                 created,
                 m.socket_timeout,
                 m.socket_timeout.min(m.ticks_per_second),
+                params.block.tls_session,
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
             let core = (*addr_of_mut!((*p).core)).get_mut();

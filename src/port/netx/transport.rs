@@ -28,11 +28,24 @@
 //! waits for it at most `NXD_MQTT_SOCKET_TIMEOUT` or one second, whichever is shorter (with
 //! the lock held), then fails; a connect before anybody took the close over (a callback
 //! reconnecting at once) runs the disconnect itself with that bounded wait.
+//!
+//! TLS (`NX_SECURE_ENABLE` builds, after `nxd_mqtt_client_secure_connect`): the application's
+//! NetX Secure session in the control block (`nxd_mqtt_tls_session`, configured by its
+//! `tls_setup`) runs on the same socket. The handshake starts once TCP is established and is
+//! continued without waiting each time the MQTT thread looks at the connection (socket events,
+//! every tick while connecting), for blocking and non-blocking connects alike. Outbound bytes
+//! go into packets from NetX Secure's allocate (no wait, one packet per record) and are sent as
+//! records with `NXD_MQTT_SOCKET_TIMEOUT` as the wait (a record cannot be sent in part);
+//! inbound data is NetX Secure's decrypted packets, read like TCP segments. Every connection
+//! end ends the session (close_notify, with the disconnect's wait, when the handshake had
+//! started) and deletes it, and clears the TLS mark: the next plain connect is plain.
 
 use core::cell::Cell;
 use core::ptr;
 use core::sync::atomic::{AtomicU8, Ordering};
 
+#[cfg(nxd_mqtt_tls)]
+use super::sys::NX_SECURE_TLS_SESSION;
 use super::sys::{self, NX_PACKET, NX_PACKET_POOL, NX_TCP_SOCKET, ULONG};
 use crate::client::{Close, Endpoint, IpAddr, Progress, Transport, TransportError};
 
@@ -51,6 +64,35 @@ const NX_TCP_SYN_RECEIVED: u32 = 4;
 const NX_TCP_ESTABLISHED: u32 = 5;
 const NX_TCP_CLOSE_WAIT: u32 = 6;
 const NX_NO_WAIT: ULONG = 0;
+/// NetX Secure: more handshake or record data is needed (`NX_CONTINUE`).
+#[cfg(nxd_mqtt_tls)]
+const NX_CONTINUE: u32 = 0x55;
+
+// Where the TLS session stands (`Tls::state`).
+/// No TLS on this connection.
+#[cfg(nxd_mqtt_tls)]
+const TLS_OFF: u8 = 0;
+/// `secure_connect` configured the session: the handshake starts once TCP is established.
+#[cfg(nxd_mqtt_tls)]
+const TLS_ARMED: u8 = 1;
+/// The handshake runs.
+#[cfg(nxd_mqtt_tls)]
+const TLS_HANDSHAKE: u8 = 2;
+/// Established: MQTT travels in records.
+#[cfg(nxd_mqtt_tls)]
+const TLS_UP: u8 = 3;
+
+/// The client's NetX Secure session (TLS builds).
+#[cfg(nxd_mqtt_tls)]
+struct Tls {
+    /// The control block's `nxd_mqtt_tls_session` (NULL: none, TLS refused).
+    session: *mut NX_SECURE_TLS_SESSION,
+    /// `TLS_OFF`, `TLS_ARMED`, `TLS_HANDSHAKE` or `TLS_UP`.
+    state: Cell<u8>,
+    /// The session of a connection being ended, to end (when its handshake had started:
+    /// `Some(true)`) and delete with the disconnect.
+    ending: Cell<Option<bool>>,
+}
 
 // Where a close stands (`NetxTransport::closing`).
 /// No close pending.
@@ -94,6 +136,19 @@ pub struct NetxTransport {
     spares: Cell<*mut NX_PACKET>,
     spare_count: Cell<usize>,
     spare_bytes: Cell<usize>,
+    #[cfg(nxd_mqtt_tls)]
+    tls: Tls,
+}
+
+/// A close taken over by the thread that releases the client lock last
+/// ([`NetxTransport::begin_close`], [`NetxTransport::end_close`]).
+pub struct Closing {
+    socket: *mut NX_TCP_SOCKET,
+    wait: ULONG,
+    state: *const AtomicU8,
+    /// The TLS session to end and delete first, and whether its handshake had started.
+    #[cfg(nxd_mqtt_tls)]
+    tls: Option<(*mut NX_SECURE_TLS_SESSION, bool)>,
 }
 
 /// Pool packets reserved for one PUBLISH of `bytes` bytes, not yet handed to a transport.
@@ -205,7 +260,10 @@ impl NetxTransport {
         usable: bool,
         socket_timeout: ULONG,
         close_wait: ULONG,
+        tls_session: *mut core::ffi::c_void,
     ) -> Self {
+        #[cfg(not(nxd_mqtt_tls))]
+        let _ = tls_session;
         NetxTransport {
             socket,
             pool,
@@ -220,6 +278,12 @@ impl NetxTransport {
             spares: Cell::new(ptr::null_mut()),
             spare_count: Cell::new(0),
             spare_bytes: Cell::new(0),
+            #[cfg(nxd_mqtt_tls)]
+            tls: Tls {
+                session: tls_session.cast(),
+                state: Cell::new(TLS_OFF),
+                ending: Cell::new(None),
+            },
         }
     }
 
@@ -296,9 +360,25 @@ impl NetxTransport {
             return None;
         }
         let mut packet: *mut NX_PACKET = ptr::null_mut();
-        // SAFETY: bound socket; valid out pointer.
-        let s = unsafe { sys::nxd_mqtt_netx_tcp_receive(self.socket, &mut packet, NX_NO_WAIT) };
+        let s = self.receive(&mut packet)?;
         (s == NX_SUCCESS && !packet.is_null()).then_some(packet)
+    }
+
+    /// Takes the next received packet without waiting: a TCP segment, or with TLS up a
+    /// packet of decrypted data. `None` while a TLS handshake runs (its records are NetX
+    /// Secure's).
+    fn receive(&self, packet: &mut *mut NX_PACKET) -> Option<u32> {
+        #[cfg(nxd_mqtt_tls)]
+        match self.tls.state.get() {
+            TLS_OFF => {}
+            // SAFETY: the session is established on this socket; valid out pointer.
+            TLS_UP => {
+                return Some(unsafe { sys::nxd_mqtt_netx_tls_receive(self.tls.session, packet) })
+            }
+            _ => return None,
+        }
+        // SAFETY: bound socket; valid out pointer.
+        Some(unsafe { sys::nxd_mqtt_netx_tcp_receive(self.socket, packet, NX_NO_WAIT) })
     }
 
     /// Gives a segment from [`Self::take_segment`] that the hook did not take to the reader.
@@ -327,7 +407,7 @@ impl NetxTransport {
     /// mark `ENDED` once the disconnect returned; the caller then runs
     /// [`NetxTransport::end_close`] without the lock and [`NetxTransport::finish_close`] with
     /// it.
-    pub(super) fn begin_close(&self) -> Option<(*mut NX_TCP_SOCKET, ULONG, *const AtomicU8)> {
+    pub(super) fn begin_close(&self) -> Option<Closing> {
         let wait = match self.closing.load(Ordering::Acquire) {
             ORDERLY => self.socket_timeout,
             HARD => self.close_wait,
@@ -335,7 +415,17 @@ impl NetxTransport {
         };
         // Under the client lock: nobody else changes the state now.
         self.closing.store(WAITING, Ordering::Release);
-        Some((self.socket, wait, &self.closing))
+        Some(Closing {
+            socket: self.socket,
+            wait,
+            state: &self.closing,
+            #[cfg(nxd_mqtt_tls)]
+            tls: self
+                .tls
+                .ending
+                .take()
+                .map(|started| (self.tls.session, started)),
+        })
     }
 
     /// The disconnect taken over by [`NetxTransport::begin_close`], run without the client
@@ -344,15 +434,16 @@ impl NetxTransport {
     /// # Safety
     /// The arguments come from `begin_close` of a transport that still exists (its client is
     /// not released before this returns).
-    pub(super) unsafe fn end_close(
-        socket: *mut NX_TCP_SOCKET,
-        wait: ULONG,
-        closing: *const AtomicU8,
-    ) {
-        // SAFETY: per the contract; nobody else uses the socket while the state is WAITING.
+    pub(super) unsafe fn end_close(c: Closing) {
+        // SAFETY: per the contract; nobody else uses the socket (or the TLS session being
+        // ended) while the state is WAITING.
         unsafe {
-            sys::nxd_mqtt_netx_tcp_disconnect(socket, wait);
-            (*closing).store(ENDED, Ordering::Release);
+            #[cfg(nxd_mqtt_tls)]
+            if let Some((session, started)) = c.tls {
+                sys::nxd_mqtt_netx_tls_end(session, u32::from(started), c.wait);
+            }
+            sys::nxd_mqtt_netx_tcp_disconnect(c.socket, c.wait);
+            (*c.state).store(ENDED, Ordering::Release);
         }
     }
 
@@ -367,6 +458,7 @@ impl NetxTransport {
     /// Ends the connection at once, `wait` ticks at most for an orderly end (`NX_NO_WAIT`:
     /// a reset), and unbinds the socket.
     fn disconnect_now(&self, wait: ULONG) {
+        self.end_tls(wait);
         if self.state() != NX_TCP_CLOSED {
             // SAFETY: created socket, not used by another thread (no close WAITING).
             unsafe { sys::nxd_mqtt_netx_tcp_disconnect(self.socket, wait) };
@@ -431,6 +523,119 @@ impl NetxTransport {
         let n = unsafe { sys::nxd_mqtt_netx_packet_length(packet) } as usize;
         Some((packet, n.min(bytes.len())))
     }
+
+    /// Ends and deletes the TLS session of a connection being ended, if any (`wait` ticks at
+    /// most for its close_notify).
+    fn end_tls(&self, wait: ULONG) {
+        #[cfg(nxd_mqtt_tls)]
+        if let Some(started) = self.tls.ending.take() {
+            // SAFETY: the control block's session, configured by tls_setup and not used by
+            // anyone else now.
+            unsafe { sys::nxd_mqtt_netx_tls_end(self.tls.session, u32::from(started), wait) };
+        }
+        #[cfg(not(nxd_mqtt_tls))]
+        let _ = wait;
+    }
+
+    /// Marks the connection ending for TLS: the session (if any) is ended with the
+    /// disconnect, and the next connect is plain unless armed again.
+    fn tls_connection_end(&self) {
+        #[cfg(nxd_mqtt_tls)]
+        {
+            let state = self.tls.state.replace(TLS_OFF);
+            if state != TLS_OFF {
+                self.tls.ending.set(Some(state != TLS_ARMED));
+            }
+        }
+    }
+
+    /// TLS builds: the next connect runs TLS with the session `tls_setup` configured. `false`
+    /// when the control block has no session (no TLS build of the application).
+    #[cfg(nxd_mqtt_tls)]
+    pub fn arm_tls(&mut self) -> bool {
+        if self.tls.session.is_null() {
+            return false;
+        }
+        self.tls.state.set(TLS_ARMED);
+        true
+    }
+
+    /// TLS builds: a connect armed with [`Self::arm_tls`] did not start: the session is
+    /// deleted and TLS is off again.
+    #[cfg(nxd_mqtt_tls)]
+    pub fn disarm_tls(&mut self) {
+        if self.tls.state.get() == TLS_ARMED {
+            self.tls.state.set(TLS_OFF);
+            // SAFETY: the control block's session, configured by tls_setup, not started.
+            unsafe { sys::nxd_mqtt_netx_tls_end(self.tls.session, 0, NX_NO_WAIT) };
+        }
+    }
+
+    /// Before `tls_setup` configures the session again: ends what is left of the last
+    /// connection (its session included). `Err` when a close in another thread did not end in
+    /// time.
+    pub fn settle(&mut self) -> Result<(), TransportError> {
+        self.settle_close()?;
+        self.end_tls(NX_NO_WAIT);
+        Ok(())
+    }
+
+    /// TCP is established: starts or continues the TLS handshake when TLS is armed.
+    #[cfg(nxd_mqtt_tls)]
+    fn tls_progress(&mut self) -> Result<Progress, TransportError> {
+        let s = match self.tls.state.get() {
+            TLS_ARMED => {
+                self.tls.state.set(TLS_HANDSHAKE);
+                // SAFETY: the control block's session, configured by tls_setup; the socket
+                // is connected.
+                unsafe { sys::nxd_mqtt_netx_tls_start(self.tls.session, self.socket) }
+            }
+            // SAFETY: as above; the handshake was started.
+            TLS_HANDSHAKE => unsafe { sys::nxd_mqtt_netx_tls_continue(self.tls.session) },
+            _ => NX_SUCCESS,
+        };
+        match s {
+            NX_SUCCESS => {
+                if self.tls.state.get() == TLS_HANDSHAKE {
+                    self.tls.state.set(TLS_UP);
+                }
+                Ok(Progress::Done)
+            }
+            NX_CONTINUE => Ok(Progress::InProgress),
+            _ => Err(TransportError::Failed),
+        }
+    }
+
+    /// TCP is established (no TLS in this build).
+    #[cfg(not(nxd_mqtt_tls))]
+    #[allow(clippy::unnecessary_wraps)]
+    fn tls_progress(&mut self) -> Result<Progress, TransportError> {
+        Ok(Progress::Done)
+    }
+
+    /// Builds one outbound packet for a prefix of `bytes`: a TLS packet when TLS is up, else a
+    /// TCP packet ([`Self::build`]).
+    fn outbound(&self, bytes: &[u8]) -> Option<(*mut NX_PACKET, usize)> {
+        #[cfg(nxd_mqtt_tls)]
+        if self.tls.state.get() == TLS_UP {
+            // A reserved packet makes room for NetX Secure's own allocation.
+            self.release_spares(1);
+            let size = ULONG::try_from(bytes.len()).unwrap_or(ULONG::MAX);
+            let mut used: ULONG = 0;
+            // SAFETY: established session; `bytes[..size]` is readable.
+            let packet = unsafe {
+                sys::nxd_mqtt_netx_tls_build(
+                    self.tls.session,
+                    self.pool,
+                    bytes.as_ptr(),
+                    size,
+                    &mut used,
+                )
+            };
+            return (!packet.is_null()).then_some((packet, used as usize));
+        }
+        self.build(bytes)
+    }
 }
 
 impl Transport for NetxTransport {
@@ -466,14 +671,15 @@ impl Transport for NetxTransport {
                 NX_NO_WAIT,
             )
         };
-        match s {
-            NX_SUCCESS => Ok(Progress::Done),
+        let progress = match s {
+            NX_SUCCESS => self.tls_progress(),
             NX_IN_PROGRESS => Ok(Progress::InProgress),
-            _ => {
-                self.close(Close::Abort);
-                Err(TransportError::Failed)
-            }
+            _ => Err(TransportError::Failed),
+        };
+        if progress.is_err() {
+            self.close(Close::Abort);
         }
+        progress
     }
 
     fn poll_open(&mut self) -> Result<Progress, TransportError> {
@@ -481,7 +687,7 @@ impl Transport for NetxTransport {
             return Err(TransportError::Failed);
         }
         match self.state() {
-            NX_TCP_ESTABLISHED | NX_TCP_CLOSE_WAIT => Ok(Progress::Done),
+            NX_TCP_ESTABLISHED | NX_TCP_CLOSE_WAIT => self.tls_progress(),
             NX_TCP_SYN_SENT | NX_TCP_SYN_RECEIVED => Ok(Progress::InProgress),
             _ => Err(TransportError::Failed),
         }
@@ -494,9 +700,28 @@ impl Transport for NetxTransport {
         if !self.usable || !self.bound.get() || self.closing.load(Ordering::Acquire) != OPEN {
             return Err(TransportError::Failed);
         }
-        let Some((packet, n)) = self.build(bytes) else {
+        let Some((packet, n)) = self.outbound(bytes) else {
             return Ok(0); // pool exhausted for now
         };
+        #[cfg(nxd_mqtt_tls)]
+        if self.tls.state.get() == TLS_UP {
+            // A record goes whole or not at all: wait for the window as the original does.
+            // SAFETY: established session; the packet is ours, NetX Secure's on success.
+            let s = unsafe {
+                sys::nxd_mqtt_netx_tls_send(self.tls.session, packet, self.socket_timeout)
+            };
+            if s == NX_SUCCESS {
+                self.sent(n);
+                return Ok(n);
+            }
+            // SAFETY: the send failed: the packet is still ours.
+            unsafe { sys::nxd_mqtt_netx_packet_release(packet) };
+            return Err(if s == NX_NOT_CONNECTED {
+                TransportError::Closed
+            } else {
+                TransportError::Failed
+            });
+        }
         // SAFETY: connected socket; the packet is ours. NetX owns it on success only.
         let s = unsafe { sys::nxd_mqtt_netx_tcp_send(self.socket, packet, NX_NO_WAIT) };
         if s == NX_SUCCESS {
@@ -531,15 +756,17 @@ impl Transport for NetxTransport {
             }
             if self.pending.is_null() {
                 let mut packet: *mut NX_PACKET = ptr::null_mut();
-                // SAFETY: bound socket; valid out pointer.
-                let s =
-                    unsafe { sys::nxd_mqtt_netx_tcp_receive(self.socket, &mut packet, NX_NO_WAIT) };
+                let Some(s) = self.receive(&mut packet) else {
+                    return Ok(0);
+                };
                 match s {
                     NX_SUCCESS if !packet.is_null() => {
                         self.pending = packet;
                         self.offset = 0;
                     }
                     NX_SUCCESS | NX_NO_PACKET => return Ok(0),
+                    #[cfg(nxd_mqtt_tls)]
+                    NX_CONTINUE => return Ok(0),
                     NX_NOT_CONNECTED => return Err(TransportError::Closed),
                     _ => return Err(TransportError::Failed),
                 }
@@ -578,7 +805,9 @@ impl Transport for NetxTransport {
         self.drop_pending();
         self.spare_bytes.set(0);
         self.release_spares(usize::MAX);
+        self.tls_connection_end();
         if !self.usable || !self.bound.get() {
+            self.end_tls(NX_NO_WAIT);
             return;
         }
         let requested = match how {
@@ -604,5 +833,7 @@ impl Drop for NetxTransport {
     fn drop(&mut self) {
         self.drop_pending();
         self.release_spares(usize::MAX);
+        self.tls_connection_end();
+        self.end_tls(NX_NO_WAIT);
     }
 }
