@@ -1255,10 +1255,10 @@ UINT nxd_mqtt_client_connect(NXD_MQTT_CLIENT *client_ptr,
 UINT _nxde_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
                                       NXD_ADDRESS *server_ip,
                                       UINT server_port,
+                                      NxdMqttTlsSetup tls_setup,
                                       UINT keepalive,
                                       UINT clean_session,
-                                      ULONG timeout,
-                                      NxdMqttTlsSetup tls_setup);
+                                      ULONG timeout);
 #endif
 
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
@@ -1269,10 +1269,10 @@ UINT _nxde_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
 UINT _nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
                                      NXD_ADDRESS *server_ip,
                                      UINT server_port,
+                                     NxdMqttTlsSetup tls_setup,
                                      UINT keepalive,
                                      UINT clean_session,
-                                     ULONG wait_option,
-                                     NxdMqttTlsSetup tls_setup);
+                                     ULONG wait_option);
 #endif
 
 #if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NX_SECURE_ENABLE))
@@ -1282,10 +1282,10 @@ UINT _nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
 UINT nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
                                     NXD_ADDRESS *server_ip,
                                     UINT server_port,
+                                    NxdMqttTlsSetup tls_setup,
                                     UINT keepalive,
                                     UINT clean_session,
-                                    ULONG timeout,
-                                    NxdMqttTlsSetup tls_setup);
+                                    ULONG timeout);
 #endif
 
 /**

@@ -536,10 +536,10 @@ pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
     client_ptr: *mut NXD_MQTT_CLIENT,
     server_ip: *mut NXD_ADDRESS,
     server_port: UINT,
+    tls_setup: NxdMqttTlsSetup,
     keepalive: UINT,
     clean_session: UINT,
     timeout: ULONG,
-    tls_setup: NxdMqttTlsSetup,
 ) -> UINT {
     if client_ptr.is_null() || server_ip.is_null() || tls_setup.is_none() {
         return NX_PTR_ERROR;
@@ -553,10 +553,10 @@ pub unsafe extern "C" fn _nxde_mqtt_client_secure_connect(
             client_ptr,
             server_ip,
             server_port,
+            tls_setup,
             keepalive,
             clean_session,
             timeout,
-            tls_setup,
         )
     }
 }
@@ -574,10 +574,10 @@ pub unsafe extern "C" fn _nxd_mqtt_client_secure_connect(
     client_ptr: *mut NXD_MQTT_CLIENT,
     server_ip: *mut NXD_ADDRESS,
     server_port: UINT,
+    tls_setup: NxdMqttTlsSetup,
     keepalive: UINT,
     clean_session: UINT,
     wait_option: ULONG,
-    tls_setup: NxdMqttTlsSetup,
 ) -> UINT {
     let Some(setup) = tls_setup else {
         return NX_PTR_ERROR;
@@ -611,10 +611,10 @@ pub unsafe extern "C" fn nxd_mqtt_client_secure_connect(
     client_ptr: *mut NXD_MQTT_CLIENT,
     server_ip: *mut NXD_ADDRESS,
     server_port: UINT,
+    tls_setup: NxdMqttTlsSetup,
     keepalive: UINT,
     clean_session: UINT,
     timeout: ULONG,
-    tls_setup: NxdMqttTlsSetup,
 ) -> UINT {
     // SAFETY: forwarded unchanged.
     unsafe {
@@ -622,10 +622,10 @@ pub unsafe extern "C" fn nxd_mqtt_client_secure_connect(
             client_ptr,
             server_ip,
             server_port,
+            tls_setup,
             keepalive,
             clean_session,
             timeout,
-            tls_setup,
         )
     }
 }
