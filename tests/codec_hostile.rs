@@ -231,9 +231,17 @@ fn s5_connack() {
     rejects(b"\x20\x03\x00\x00\x00", InvalidLength);
     rejects(b"\x20\x01\x00", InvalidLength);
     rejects(b"\x20\x02\x00", Truncated);
-    rejects(b"\x20\x02\x02\x00", ReservedBits);
-    rejects(b"\x20\x02\x80\x00", ReservedBits);
-    rejects(b"\x20\x02\xFF\x00", ReservedBits);
+    // Reserved acknowledge-flag bits are ignored (as the original); bit 0 is session present.
+    for (flags, session_present) in [(0x02u8, false), (0x80, false), (0xFF, true), (0x09, true)] {
+        assert_eq!(
+            decode_inbound(&[0x20, 2, flags, 0]),
+            Ok(Packet::Connack {
+                session_present,
+                return_code: 0
+            })
+        );
+        fuzz_check_decode(&[0x20, 2, flags, 0]);
+    }
     rejects(b"\x21\x02\x00\x00", InvalidFlags);
     rejects(b"\x2F\x02\x00\x00", InvalidFlags);
     // Return codes above 5 and session-present with a refusal are kept: the session decides.

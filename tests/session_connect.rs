@@ -130,13 +130,28 @@ fn invalid_connack(bytes: &[u8], clean: bool) {
 fn invalid_connacks() {
     invalid_connack(&[0x20, 2, 0, 6], false); // rc above 5
     invalid_connack(&[0x20, 2, 0, 0xFF], false);
-    invalid_connack(&[0x20, 2, 2, 0], false); // reserved flag bit
-    invalid_connack(&[0x20, 2, 0x80, 0], false);
+    invalid_connack(&[0x20, 2, 0x0B, 0], true); // session present (reserved bits ignored)
     invalid_connack(&[0x20, 2, 1, 0], true); // session present after clean request
     invalid_connack(&[0x20, 3, 0, 0, 0], false); // length 3
     invalid_connack(&[0x20, 1, 0], false); // length 1
     invalid_connack(&[0x20, 0], false); // no body
     invalid_connack(&[0x21, 2, 0, 0], false); // flags in the fixed header
+}
+
+/// Reserved acknowledge-flag bits are ignored, as by the original (NetX Duo's TLS regression
+/// tests send an uninitialised flags byte); the session-present bit still counts.
+#[test]
+fn connack_reserved_flag_bits_ignored() {
+    let mut h = std_session();
+    h.connect_with(&OPTS);
+    h.feed(&[0x20, 2, 0x08, 0]);
+    assert_eq!(
+        h.events(),
+        vec![Event::Connected {
+            session_present: false
+        }]
+    );
+    assert_eq!(h.s.state(), State::Connected);
 }
 
 #[test]

@@ -265,10 +265,9 @@ fn decode<const INBOUND: bool>(frame: &[u8]) -> Result<Packet<'_>, DecodeError> 
             if body.len() != 2 {
                 return Err(DecodeError::InvalidLength);
             }
+            // Bits 7-1 of the acknowledge flags are reserved: ignored, as the original does
+            // (NetX Duo's own TLS regression tests answer with an uninitialised flags byte).
             let flags = r.u8()?;
-            if flags & 0xFE != 0 {
-                return Err(DecodeError::ReservedBits);
-            }
             Packet::Connack {
                 session_present: flags & 1 != 0,
                 return_code: r.u8()?,
