@@ -654,7 +654,7 @@ unsafe fn connect_with(
             will,
         };
         let now = shared.now();
-        if c.session().state() == State::Idle && !tls_ready(&mut c, tls) {
+        if c.session().state() == State::Idle && !tls_ready(&mut c, tls, wait) {
             return status::BAD_ENDPOINT;
         }
         let started = c.start_connect(now, &to, &options, blocking);
@@ -686,18 +686,18 @@ unsafe fn connect_with(
 /// with `NXD_MQTT_REQUIRE_TLS`, refuses a plain one. `false`: the connect fails
 /// (`NXD_MQTT_CONNECT_FAILURE`).
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-fn tls_ready(c: &mut Core, tls: bool) -> bool {
+fn tls_ready(c: &mut Core, tls: bool, wait: ULONG) -> bool {
     #[cfg(nxd_mqtt_tls)]
     if tls {
-        return c.transport_mut().arm_tls();
+        return c.transport_mut().arm_tls(wait);
     }
-    let _ = c;
+    let _ = (c, wait);
     !tls && crate::port::netx::build_config().require_tls == 0
 }
 
 /// Other ports: no TLS yet; a secure connect cannot be requested.
 #[cfg(not(all(feature = "netx", not(feature = "posix"), not(feature = "bare"))))]
-fn tls_ready(_c: &mut Core, tls: bool) -> bool {
+fn tls_ready(_c: &mut Core, tls: bool, _wait: ULONG) -> bool {
     !tls
 }
 

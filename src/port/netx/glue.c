@@ -263,9 +263,9 @@ VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks)
    padding). */
 #define NXD_MQTT_NETX_TLS_TRAILER 64
 
-UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket)
+UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket, ULONG wait_option)
 {
-    return nx_secure_tls_session_start(session, socket, NX_NO_WAIT);
+    return nx_secure_tls_session_start(session, socket, wait_option);
 }
 
 UINT nxd_mqtt_netx_tls_continue(NX_SECURE_TLS_SESSION *session)

@@ -100,8 +100,9 @@ VOID nxd_mqtt_netx_cloud_arm(NXD_MQTT_NETX_CLOUD *c, ULONG ticks);
 
 #ifdef NX_SECURE_ENABLE
 /* TLS through the application's NetX Secure, on the client's TCP socket (NX_SECURE_ENABLE). */
-/* Starts the handshake without waiting: NX_CONTINUE while it goes on, NX_SUCCESS when done. */
-UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket);
+/* Starts the handshake, waiting up to `wait_option` (NX_NO_WAIT: NX_CONTINUE while it goes
+   on; NX_SUCCESS when done). */
+UINT nxd_mqtt_netx_tls_start(NX_SECURE_TLS_SESSION *session, NX_TCP_SOCKET *socket, ULONG wait_option);
 /* Continues it without waiting (same answers). */
 UINT nxd_mqtt_netx_tls_continue(NX_SECURE_TLS_SESSION *session);
 /* A TLS packet (NetX Secure's allocate, no wait) holding a prefix of `data` (`*used` bytes,

@@ -31,9 +31,11 @@
 //!
 //! TLS (`NX_SECURE_ENABLE` builds, after `nxd_mqtt_client_secure_connect`): the application's
 //! NetX Secure session in the control block (`nxd_mqtt_tls_session`, configured by its
-//! `tls_setup`) runs on the same socket. The handshake starts once TCP is established and is
-//! continued without waiting each time the MQTT thread looks at the connection (socket events,
-//! every tick while connecting), for blocking and non-blocking connects alike. Outbound bytes
+//! `tls_setup`) runs on the same socket. The handshake starts once TCP is established: for a
+//! blocking connect it runs to its end with the connect's timeout (on the MQTT thread, as the
+//! original runs it in the connecting thread), for a non-blocking one it is continued without
+//! waiting each time the MQTT thread looks at the connection (socket events, every tick while
+//! connecting), as the original does. Outbound bytes
 //! go into packets from NetX Secure's allocate (no wait, one packet per record) and are sent as
 //! records with `NXD_MQTT_SOCKET_TIMEOUT` as the wait (a record cannot be sent in part);
 //! inbound data is NetX Secure's decrypted packets, read like TCP segments. Every connection
@@ -92,6 +94,10 @@ struct Tls {
     /// The session of a connection being ended, to end (when its handshake had started:
     /// `Some(true)`) and delete with the disconnect.
     ending: Cell<Option<bool>>,
+    /// Wait option of the handshake's start: a blocking connect's timeout (the handshake runs
+    /// to its end within it, as the original's blocking connect does), `NX_NO_WAIT` for a
+    /// non-blocking connect (then continued on each look at the connection).
+    wait: Cell<ULONG>,
 }
 
 // Where a close stands (`NetxTransport::closing`).
@@ -283,6 +289,7 @@ impl NetxTransport {
                 session: tls_session.cast(),
                 state: Cell::new(TLS_OFF),
                 ending: Cell::new(None),
+                wait: Cell::new(NX_NO_WAIT),
             },
         }
     }
@@ -371,9 +378,9 @@ impl NetxTransport {
         #[cfg(nxd_mqtt_tls)]
         match self.tls.state.get() {
             TLS_OFF => {}
-            // SAFETY: the session is established on this socket; valid out pointer.
             TLS_UP => {
-                return Some(unsafe { sys::nxd_mqtt_netx_tls_receive(self.tls.session, packet) })
+                // SAFETY: the session is established on this socket; valid out pointer.
+                return Some(unsafe { sys::nxd_mqtt_netx_tls_receive(self.tls.session, packet) });
             }
             _ => return None,
         }
@@ -549,13 +556,15 @@ impl NetxTransport {
         }
     }
 
-    /// TLS builds: the next connect runs TLS with the session `tls_setup` configured. `false`
-    /// when the control block has no session (no TLS build of the application).
+    /// TLS builds: the next connect runs TLS with the session `tls_setup` configured; its
+    /// handshake starts with the connect's wait option `wait`. `false` when the control block
+    /// has no session (no TLS build of the application).
     #[cfg(nxd_mqtt_tls)]
-    pub fn arm_tls(&mut self) -> bool {
+    pub fn arm_tls(&mut self, wait: ULONG) -> bool {
         if self.tls.session.is_null() {
             return false;
         }
+        self.tls.wait.set(wait);
         self.tls.state.set(TLS_ARMED);
         true
     }
@@ -588,7 +597,9 @@ impl NetxTransport {
                 self.tls.state.set(TLS_HANDSHAKE);
                 // SAFETY: the control block's session, configured by tls_setup; the socket
                 // is connected.
-                unsafe { sys::nxd_mqtt_netx_tls_start(self.tls.session, self.socket) }
+                unsafe {
+                    sys::nxd_mqtt_netx_tls_start(self.tls.session, self.socket, self.tls.wait.get())
+                }
             }
             // SAFETY: as above; the handshake was started.
             TLS_HANDSHAKE => unsafe { sys::nxd_mqtt_netx_tls_continue(self.tls.session) },
