@@ -43,6 +43,7 @@ const HAND_WRITTEN: &[&str] = &[
     "NXD_MQTT_CLIENT",
     "NX_SECURE_TLS_SESSION",
     "NX_SECURE_X509_CERT",
+    "NX_WEBSOCKET_CLIENT",
 ];
 
 /// Structs emitted even though no function uses them by value.
@@ -78,6 +79,8 @@ fn main() {
     // `nxd_mqtt_tls`: a NetX build with NX_SECURE_ENABLE (TLS through the application's NetX
     // Secure; set by the NetX build step).
     println!("cargo::rustc-check-cfg=cfg(nxd_mqtt_tls)");
+    // `nxd_mqtt_websocket`: a NetX build with NXD_MQTT_OVER_WEBSOCKET.
+    println!("cargo::rustc-check-cfg=cfg(nxd_mqtt_websocket)");
     #[cfg(feature = "netx")]
     netx_build::run();
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -119,6 +122,7 @@ fn main() {
         ("feature = bare", "NXD_MQTT_PORT_BARE"),
         ("feature = netx", "NXD_MQTT_PORT_NETX"),
         ("nxd_mqtt_tls", "NX_SECURE_ENABLE"),
+        ("nxd_mqtt_websocket", "NXD_MQTT_OVER_WEBSOCKET"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

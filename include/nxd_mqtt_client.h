@@ -187,6 +187,12 @@ typedef struct NXD_ADDRESS_STRUCT
 #else
 #define NXD_MQTT_NETX_TLS_STATE_SIZE 0
 #endif
+/* WebSocket builds (NXD_MQTT_OVER_WEBSOCKET): eight words of WebSocket state. */
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+#define NXD_MQTT_NETX_WS_STATE_SIZE (8 * sizeof(VOID *))
+#else
+#define NXD_MQTT_NETX_WS_STATE_SIZE 0
+#endif
 #ifdef NXD_MQTT_CLOUD_ENABLE
 /* Cloud-helper build: no thread or mutex of the client's own; a cloud helper (the client's
    own, or the application's with _nxd_mqtt_client_cloud_create), its module and a timer, and
@@ -194,11 +200,11 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(NX_CLOUD) + sizeof(NX_CLOUD_MODULE) + sizeof(TX_TIMER) + 3 * sizeof(NX_CLOUD *) +   \
      sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + (NXD_MQTT_NETX_CLIENT_STATE_SIZE) +  \
-     NXD_MQTT_NETX_TLS_STATE_SIZE)
+     NXD_MQTT_NETX_TLS_STATE_SIZE + NXD_MQTT_NETX_WS_STATE_SIZE)
 #else
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
-     (NXD_MQTT_NETX_CLIENT_STATE_SIZE) + NXD_MQTT_NETX_TLS_STATE_SIZE)
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE) + NXD_MQTT_NETX_TLS_STATE_SIZE + NXD_MQTT_NETX_WS_STATE_SIZE)
 #endif
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
     (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))
@@ -539,6 +545,47 @@ struct NXD_MQTT_CLIENT_STRUCT {
    * CA); not used by the library.
    */
   NX_SECURE_X509_CERT nxd_mqtt_tls_trusted_certificate;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port built with `NXD_MQTT_OVER_WEBSOCKET`: `NX_TRUE` once
+   * `nxd_mqtt_client_websocket_set` created the WebSocket client (connects then run MQTT
+   * over WebSocket), as in the original (NetX Duo's Azure IoT middleware reads it).
+   * Read-only.
+   */
+  UINT nxd_mqtt_client_use_websocket;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the host given to `websocket_set` (stored by
+   * pointer, not copied).
+   */
+  UCHAR *nxd_mqtt_client_websocket_host;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port with `NXD_MQTT_OVER_WEBSOCKET`: its length.
+   */
+  UINT nxd_mqtt_client_websocket_host_length;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the URI path given to `websocket_set`
+   * (stored by pointer, not copied).
+   */
+  UCHAR *nxd_mqtt_client_websocket_uri_path;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port with `NXD_MQTT_OVER_WEBSOCKET`: its length.
+   */
+  UINT nxd_mqtt_client_websocket_uri_path_length;
+#endif
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+  /**
+   * NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the client's NetX Duo WebSocket client.
+   */
+  NX_WEBSOCKET_CLIENT nxd_mqtt_client_websocket;
 #endif
   /**
    * Library state; do not touch.
@@ -1288,6 +1335,48 @@ UINT nxd_mqtt_client_secure_connect(NXD_MQTT_CLIENT *client_ptr,
                                     ULONG timeout);
 #endif
 
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+/**
+ * MQTT over WebSocket through NetX Duo's WebSocket client (NetX port,
+ * `NXD_MQTT_OVER_WEBSOCKET`): stores `host` and `uri_path` (by pointer, not copied: they stay
+ * valid while the client connects with them) and creates the client's WebSocket client; the
+ * following `connect` / `secure_connect` upgrade to WebSocket (sub-protocol `mqtt`, over TLS
+ * after `secure_connect`) before CONNECT, and MQTT travels in binary frames (one message per
+ * MQTT packet). The application passes the WebSocket port (e.g. 80 or
+ * `NXD_MQTT_OVER_WEBSOCKET_TLS_PORT`) to connect.
+ *
+ * Returns `NXD_MQTT_SUCCESS`, the WebSocket client's create error, `NXD_MQTT_MUTEX_FAILURE`
+ * (not created), `NX_PTR_ERROR` (any argument NULL or a length 0).
+ */
+UINT _nxde_mqtt_client_websocket_set(NXD_MQTT_CLIENT *client_ptr,
+                                     UCHAR *host,
+                                     UINT host_length,
+                                     UCHAR *uri_path,
+                                     UINT uri_path_length);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+/**
+ * Core of `nxd_mqtt_client_websocket_set` (a NULL client still gives `NX_PTR_ERROR`).
+ */
+UINT _nxd_mqtt_client_websocket_set(NXD_MQTT_CLIENT *client_ptr,
+                                    UCHAR *host,
+                                    UINT host_length,
+                                    UCHAR *uri_path,
+                                    UINT uri_path_length);
+#endif
+
+#if (defined(NXD_MQTT_PORT_NETX) && !defined(NXD_MQTT_PORT_POSIX) && !defined(NXD_MQTT_PORT_BARE) && defined(NXD_MQTT_OVER_WEBSOCKET))
+/**
+ * `nxd_mqtt_client_websocket_set` with error checking.
+ */
+UINT nxd_mqtt_client_websocket_set(NXD_MQTT_CLIENT *client_ptr,
+                                   UCHAR *host,
+                                   UINT host_length,
+                                   UCHAR *uri_path,
+                                   UINT uri_path_length);
+#endif
+
 /**
  * Publishes `message` on `topic_name` with QoS 0, 1 or 2 (QoS 2 goes beyond the original).
  * Topic and payload are copied during the call. Returns once the PUBLISH is queued for
@@ -1763,6 +1852,7 @@ UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_nam
 #define nxd_mqtt_client_receive_notify_set _nxd_mqtt_client_receive_notify_set
 #define nxd_mqtt_client_message_get _nxd_mqtt_client_message_get
 #define nxd_mqtt_client_disconnect_notify_set _nxd_mqtt_client_disconnect_notify_set
+#define nxd_mqtt_client_websocket_set _nxd_mqtt_client_websocket_set
 #else
 #define nxd_mqtt_client_create _nxde_mqtt_client_create
 #define nxd_mqtt_client_login_set _nxde_mqtt_client_login_set
@@ -1777,6 +1867,7 @@ UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_nam
 #define nxd_mqtt_client_receive_notify_set _nxde_mqtt_client_receive_notify_set
 #define nxd_mqtt_client_message_get _nxde_mqtt_client_message_get
 #define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
+#define nxd_mqtt_client_websocket_set _nxde_mqtt_client_websocket_set
 #endif /* NX_DISABLE_ERROR_CHECKING */
 #endif /* NXD_MQTT_CLIENT_SOURCE_CODE */
 #endif /* NXD_MQTT_CLIENT_H */

@@ -175,6 +175,12 @@ typedef struct NXD_ADDRESS_STRUCT
 #else
 #define NXD_MQTT_NETX_TLS_STATE_SIZE 0
 #endif
+/* WebSocket builds (NXD_MQTT_OVER_WEBSOCKET): eight words of WebSocket state. */
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+#define NXD_MQTT_NETX_WS_STATE_SIZE (8 * sizeof(VOID *))
+#else
+#define NXD_MQTT_NETX_WS_STATE_SIZE 0
+#endif
 #ifdef NXD_MQTT_CLOUD_ENABLE
 /* Cloud-helper build: no thread or mutex of the client's own; a cloud helper (the client's
    own, or the application's with _nxd_mqtt_client_cloud_create), its module and a timer, and
@@ -182,11 +188,11 @@ typedef struct NXD_ADDRESS_STRUCT
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(NX_CLOUD) + sizeof(NX_CLOUD_MODULE) + sizeof(TX_TIMER) + 3 * sizeof(NX_CLOUD *) +   \
      sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + (NXD_MQTT_NETX_CLIENT_STATE_SIZE) +  \
-     NXD_MQTT_NETX_TLS_STATE_SIZE)
+     NXD_MQTT_NETX_TLS_STATE_SIZE + NXD_MQTT_NETX_WS_STATE_SIZE)
 #else
 #define NXD_MQTT_CLIENT_MEMORY_SIZE                                                            \
     (sizeof(TX_THREAD) + sizeof(TX_MUTEX) + sizeof(TX_EVENT_FLAGS_GROUP) + sizeof(NX_TCP_SOCKET) + \
-     (NXD_MQTT_NETX_CLIENT_STATE_SIZE) + NXD_MQTT_NETX_TLS_STATE_SIZE)
+     (NXD_MQTT_NETX_CLIENT_STATE_SIZE) + NXD_MQTT_NETX_TLS_STATE_SIZE + NXD_MQTT_NETX_WS_STATE_SIZE)
 #endif
 #define NXD_MQTT_CLIENT_OPAQUE_WORDS                                                           \
     (2 + (NXD_MQTT_CLIENT_MEMORY_SIZE + sizeof(uintptr_t) - 1) / sizeof(uintptr_t))

@@ -37,6 +37,7 @@ UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_nam
 #define nxd_mqtt_client_receive_notify_set _nxd_mqtt_client_receive_notify_set
 #define nxd_mqtt_client_message_get _nxd_mqtt_client_message_get
 #define nxd_mqtt_client_disconnect_notify_set _nxd_mqtt_client_disconnect_notify_set
+#define nxd_mqtt_client_websocket_set _nxd_mqtt_client_websocket_set
 #else
 #define nxd_mqtt_client_create _nxde_mqtt_client_create
 #define nxd_mqtt_client_login_set _nxde_mqtt_client_login_set
@@ -51,5 +52,6 @@ UINT _nxd_mqtt_client_cloud_create(NXD_MQTT_CLIENT *client_ptr, CHAR *client_nam
 #define nxd_mqtt_client_receive_notify_set _nxde_mqtt_client_receive_notify_set
 #define nxd_mqtt_client_message_get _nxde_mqtt_client_message_get
 #define nxd_mqtt_client_disconnect_notify_set _nxde_mqtt_client_disconnect_notify_set
+#define nxd_mqtt_client_websocket_set _nxde_mqtt_client_websocket_set
 #endif /* NX_DISABLE_ERROR_CHECKING */
 #endif /* NXD_MQTT_CLIENT_SOURCE_CODE */

@@ -631,6 +631,91 @@ pub unsafe extern "C" fn nxd_mqtt_client_secure_connect(
 }
 
 // ---------------------------------------------------------------------------------------------
+// websocket_set (NetX port built with NXD_MQTT_OVER_WEBSOCKET)
+// ---------------------------------------------------------------------------------------------
+
+/// MQTT over WebSocket through NetX Duo's WebSocket client (NetX port,
+/// `NXD_MQTT_OVER_WEBSOCKET`): stores `host` and `uri_path` (by pointer, not copied: they stay
+/// valid while the client connects with them) and creates the client's WebSocket client; the
+/// following `connect` / `secure_connect` upgrade to WebSocket (sub-protocol `mqtt`, over TLS
+/// after `secure_connect`) before CONNECT, and MQTT travels in binary frames (one message per
+/// MQTT packet). The application passes the WebSocket port (e.g. 80 or
+/// `NXD_MQTT_OVER_WEBSOCKET_TLS_PORT`) to connect.
+///
+/// Returns `NXD_MQTT_SUCCESS`, the WebSocket client's create error, `NXD_MQTT_MUTEX_FAILURE`
+/// (not created), `NX_PTR_ERROR` (any argument NULL or a length 0).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+#[no_mangle]
+pub unsafe extern "C" fn _nxde_mqtt_client_websocket_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    host: *mut UCHAR,
+    host_length: UINT,
+    uri_path: *mut UCHAR,
+    uri_path_length: UINT,
+) -> UINT {
+    if client_ptr.is_null()
+        || host.is_null()
+        || host_length == 0
+        || uri_path.is_null()
+        || uri_path_length == 0
+    {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: forwarded unchanged.
+    unsafe {
+        _nxd_mqtt_client_websocket_set(client_ptr, host, host_length, uri_path, uri_path_length)
+    }
+}
+
+/// Core of `nxd_mqtt_client_websocket_set` (a NULL client still gives `NX_PTR_ERROR`).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+#[no_mangle]
+pub unsafe extern "C" fn _nxd_mqtt_client_websocket_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    host: *mut UCHAR,
+    host_length: UINT,
+    uri_path: *mut UCHAR,
+    uri_path_length: UINT,
+) -> UINT {
+    if client_ptr.is_null() {
+        return NX_PTR_ERROR;
+    }
+    // SAFETY: the caller's contract.
+    unsafe { core::websocket_set(client_ptr, host, host_length, uri_path, uri_path_length) }
+}
+
+/// `nxd_mqtt_client_websocket_set` with error checking.
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+#[no_mangle]
+pub unsafe extern "C" fn nxd_mqtt_client_websocket_set(
+    client_ptr: *mut NXD_MQTT_CLIENT,
+    host: *mut UCHAR,
+    host_length: UINT,
+    uri_path: *mut UCHAR,
+    uri_path_length: UINT,
+) -> UINT {
+    // SAFETY: forwarded unchanged.
+    unsafe {
+        _nxde_mqtt_client_websocket_set(client_ptr, host, host_length, uri_path, uri_path_length)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // publish
 // ---------------------------------------------------------------------------------------------
 

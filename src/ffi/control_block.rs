@@ -23,6 +23,13 @@ use super::types::{NX_IP, NX_PACKET_POOL, TX_MUTEX};
     nxd_mqtt_tls
 ))]
 use super::types::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+use super::types::{NX_WEBSOCKET_CLIENT, UCHAR};
 
 /// Machine words (`uintptr_t`) of port state inside [`NXD_MQTT_CLIENT_STRUCT`] (host port:
 /// a handle to the client's heap state and the block's own address).
@@ -155,6 +162,59 @@ pub struct NXD_MQTT_CLIENT_STRUCT {
         nxd_mqtt_tls
     ))]
     pub nxd_mqtt_tls_trusted_certificate: NX_SECURE_X509_CERT,
+    /// NetX port built with `NXD_MQTT_OVER_WEBSOCKET`: `NX_TRUE` once
+    /// `nxd_mqtt_client_websocket_set` created the WebSocket client (connects then run MQTT
+    /// over WebSocket), as in the original (NetX Duo's Azure IoT middleware reads it).
+    /// Read-only.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_use_websocket: UINT,
+    /// NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the host given to `websocket_set` (stored by
+    /// pointer, not copied).
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_websocket_host: *mut UCHAR,
+    /// NetX port with `NXD_MQTT_OVER_WEBSOCKET`: its length.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_websocket_host_length: UINT,
+    /// NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the URI path given to `websocket_set`
+    /// (stored by pointer, not copied).
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_websocket_uri_path: *mut UCHAR,
+    /// NetX port with `NXD_MQTT_OVER_WEBSOCKET`: its length.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_websocket_uri_path_length: UINT,
+    /// NetX port with `NXD_MQTT_OVER_WEBSOCKET`: the client's NetX Duo WebSocket client.
+    #[cfg(all(
+        feature = "netx",
+        not(feature = "posix"),
+        not(feature = "bare"),
+        nxd_mqtt_websocket
+    ))]
+    pub nxd_mqtt_client_websocket: NX_WEBSOCKET_CLIENT,
     /// Library state; do not touch.
     pub nxd_mqtt_client_opaque: [usize; NXD_MQTT_CLIENT_OPAQUE_WORDS],
 }

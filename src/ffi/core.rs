@@ -394,6 +394,10 @@ fn block_members(block: *mut NXD_MQTT_CLIENT) -> port::BlockMembers {
             tls_session: addr_of_mut!((*block).nxd_mqtt_tls_session).cast(),
             #[cfg(not(nxd_mqtt_tls))]
             tls_session: ptr::null_mut(),
+            #[cfg(nxd_mqtt_websocket)]
+            websocket: addr_of_mut!((*block).nxd_mqtt_client_websocket).cast(),
+            #[cfg(not(nxd_mqtt_websocket))]
+            websocket: ptr::null_mut(),
         }
     }
 }
@@ -566,6 +570,17 @@ pub unsafe fn delete(block: *mut NXD_MQTT_CLIENT) -> UINT {
     };
     {
         let mut g = shared.lock();
+        // The WebSocket client goes with the client (its transport deletes it).
+        #[cfg(all(
+            feature = "netx",
+            not(feature = "posix"),
+            not(feature = "bare"),
+            nxd_mqtt_websocket
+        ))]
+        // SAFETY: the live block's member.
+        unsafe {
+            (*block).nxd_mqtt_client_use_websocket = 0;
+        }
         Core::shutdown(&*shared, &mut g);
         // From now on nothing touches the block: when delete runs inside a callback, the MQTT
         // thread finishes that callback after the application may have freed the block.
@@ -656,6 +671,38 @@ unsafe fn connect_with(
         let now = shared.now();
         if c.session().state() == State::Idle && !tls_ready(&mut c, tls, wait) {
             return status::BAD_ENDPOINT;
+        }
+        #[cfg(all(
+            feature = "netx",
+            not(feature = "posix"),
+            not(feature = "bare"),
+            nxd_mqtt_websocket
+        ))]
+        // SAFETY: the live block's member (written by websocket_set under this lock).
+        let websocket = unsafe { (*block).nxd_mqtt_client_use_websocket } != 0;
+        #[cfg(all(
+            feature = "netx",
+            not(feature = "posix"),
+            not(feature = "bare"),
+            nxd_mqtt_websocket
+        ))]
+        if c.session().state() == State::Idle && websocket {
+            // SAFETY: the live block's members (written by websocket_set under this lock).
+            let (host, path) = unsafe {
+                (
+                    (
+                        (*block).nxd_mqtt_client_websocket_host.cast_const(),
+                        (*block).nxd_mqtt_client_websocket_host_length,
+                    ),
+                    (
+                        (*block).nxd_mqtt_client_websocket_uri_path.cast_const(),
+                        (*block).nxd_mqtt_client_websocket_uri_path_length,
+                    ),
+                )
+            };
+            if !c.transport_mut().arm_websocket(host, path, wait) {
+                return status::BAD_ENDPOINT;
+            }
         }
         let started = c.start_connect(now, &to, &options, blocking);
         FfiHooks.sync(&mut c);
@@ -769,6 +816,50 @@ pub unsafe fn secure_connect(
     }
     // SAFETY: forwarded contract.
     unsafe { connect_with(block, addr, port, keepalive, clean_session, wait, true) }
+}
+
+/// Core of websocket_set (NetX port with `NXD_MQTT_OVER_WEBSOCKET`, spec §7.14): stores the
+/// host and path (by pointer), creates the WebSocket client (a client created before is
+/// deleted first; its failure code is returned) and marks the client as using WebSocket.
+///
+/// # Safety
+/// `block` is a control block; host and path stay valid while the client connects with them.
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+pub unsafe fn websocket_set(
+    block: *mut NXD_MQTT_CLIENT,
+    host: *mut UCHAR,
+    host_length: UINT,
+    uri_path: *mut UCHAR,
+    uri_path_length: UINT,
+) -> UINT {
+    // SAFETY: contract of this function.
+    let Some(shared) = (unsafe { client_of(block) }) else {
+        return status::NOT_CREATED_LOCK;
+    };
+    let g = shared.lock();
+    let mut c = g.borrow_mut();
+    // SAFETY: the live block's members.
+    unsafe {
+        (*block).nxd_mqtt_client_use_websocket = 0;
+        (*block).nxd_mqtt_client_websocket_host = host;
+        (*block).nxd_mqtt_client_websocket_host_length = host_length;
+        (*block).nxd_mqtt_client_websocket_uri_path = uri_path;
+        (*block).nxd_mqtt_client_websocket_uri_path_length = uri_path_length;
+    }
+    // SAFETY: as above.
+    let ip = unsafe { (*block).nxd_mqtt_client_ip_ptr };
+    let s = c.transport_mut().create_websocket(ip.cast());
+    if s != 0 {
+        return s;
+    }
+    // SAFETY: as above.
+    unsafe { (*block).nxd_mqtt_client_use_websocket = 1 };
+    status::OK
 }
 
 /// Borrowed application buffer (NULL or length 0: empty).

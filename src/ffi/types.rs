@@ -53,6 +53,16 @@ pub struct TX_MUTEX {
 ))]
 pub use crate::port::netx::{NX_SECURE_TLS_SESSION, NX_SECURE_X509_CERT};
 
+/// NetX Duo's WebSocket client (NetX port built with `NXD_MQTT_OVER_WEBSOCKET`): the
+/// application's own type, bound from its headers (size and alignment only).
+#[cfg(all(
+    feature = "netx",
+    not(feature = "posix"),
+    not(feature = "bare"),
+    nxd_mqtt_websocket
+))]
+pub use crate::port::netx::NX_WEBSOCKET_CLIENT;
+
 /// NetX packet. Opaque; the ack notify receives NULL for it on ports without packet pools.
 #[repr(C)]
 pub struct NX_PACKET {

@@ -99,6 +99,8 @@ pub struct BlockMembers {
     pub packet_hook_context: *mut *mut core::ffi::c_void,
     /// `nxd_mqtt_tls_session` (NetX port with `NX_SECURE_ENABLE`; NULL otherwise).
     pub tls_session: *mut core::ffi::c_void,
+    /// `nxd_mqtt_client_websocket` (NetX port with `NXD_MQTT_OVER_WEBSOCKET`; NULL otherwise).
+    pub websocket: *mut core::ffi::c_void,
 }
 
 /// The raw packet-receive hook: `(control block, packet, context)`, `NX_TRUE` (1) when it
@@ -119,6 +121,7 @@ impl BlockMembers {
         packet_hook: core::ptr::null_mut(),
         packet_hook_context: core::ptr::null_mut(),
         tls_session: core::ptr::null_mut(),
+        websocket: core::ptr::null_mut(),
     };
 }
 

@@ -78,6 +78,10 @@ pub fn run() {
     if defines.iter().any(|(n, _)| n == "NX_SECURE_ENABLE") {
         println!("cargo::rustc-cfg=nxd_mqtt_tls");
     }
+    // WebSocket build: NetX Duo's WebSocket client (`NXD_MQTT_OVER_WEBSOCKET`).
+    if defines.iter().any(|(n, _)| n == "NXD_MQTT_OVER_WEBSOCKET") {
+        println!("cargo::rustc-cfg=nxd_mqtt_websocket");
+    }
     let extra: Vec<String> = env::var("NXD_MQTT_NETX_CFLAGS")
         .unwrap_or_default()
         .split_whitespace()
@@ -135,7 +139,8 @@ pub fn run() {
         )
         .opaque_type("NXD_MQTT_NETX_CLOUD|NXD_MQTT_NETX_CLOUD_STRUCT|NX_CLOUD|NX_CLOUD_STRUCT")
         .opaque_type("NX_CLOUD_MODULE|NX_CLOUD_MODULE_STRUCT|TX_TIMER|TX_TIMER_STRUCT")
-        .allowlist_type("NX_SECURE_TLS_SESSION|NX_SECURE_X509_CERT")
+        .allowlist_type("NX_SECURE_TLS_SESSION|NX_SECURE_X509_CERT|NX_WEBSOCKET_CLIENT")
+        .opaque_type("NX_WEBSOCKET_CLIENT|NX_WEBSOCKET_CLIENT_STRUCT")
         .opaque_type("NX_SECURE_TLS_SESSION|NX_SECURE_TLS_SESSION_STRUCT")
         .opaque_type("NX_SECURE_X509_CERT|NX_SECURE_X509_CERT_STRUCT")
         .opaque_type(

@@ -71,7 +71,17 @@ const HEADER_STATE: usize = crate::port::build_config::count(
 /// bound from the same ThreadX / NetX headers the application compiles with): the bytes of the
 /// client's state inside `NXD_MQTT_CLIENT`, after the two slot words.
 #[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
-pub(crate) const CLIENT_MEMORY_SIZE: usize = super::OBJECTS_BYTES + HEADER_STATE + TLS_STATE;
+pub(crate) const CLIENT_MEMORY_SIZE: usize =
+    super::OBJECTS_BYTES + HEADER_STATE + TLS_STATE + WS_STATE;
+
+/// The header's `NXD_MQTT_NETX_WS_STATE_SIZE`: eight words of WebSocket state in builds with
+/// `NXD_MQTT_OVER_WEBSOCKET` (the WebSocket client itself is a member of the control block).
+#[cfg(all(feature = "netx", not(feature = "posix"), not(feature = "bare")))]
+const WS_STATE: usize = if cfg!(nxd_mqtt_websocket) {
+    8 * core::mem::size_of::<usize>()
+} else {
+    0
+};
 
 /// The header's `NXD_MQTT_NETX_TLS_STATE_SIZE`: two words of TLS state in builds with
 /// `NX_SECURE_ENABLE` (the session itself is a member of the control block).

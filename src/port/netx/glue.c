@@ -312,6 +312,103 @@ VOID nxd_mqtt_netx_tls_end(NX_SECURE_TLS_SESSION *session, UINT started, ULONG w
 }
 #endif /* NX_SECURE_ENABLE */
 
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+/* ---- NetX Duo WebSocket client ------------------------------------------------------------ */
+
+#define NXD_MQTT_NETX_WS_PROTOCOL "mqtt"
+
+UINT nxd_mqtt_netx_ws_create(NX_WEBSOCKET_CLIENT *ws, NX_IP *ip, NX_PACKET_POOL *pool)
+{
+    return nx_websocket_client_create(ws, (UCHAR *)"", ip, pool);
+}
+
+UINT nxd_mqtt_netx_ws_delete(NX_WEBSOCKET_CLIENT *ws)
+{
+    return nx_websocket_client_delete(ws);
+}
+
+UINT nxd_mqtt_netx_ws_connect(NX_WEBSOCKET_CLIENT *ws, NX_TCP_SOCKET *socket, VOID *session, const UCHAR *host,
+                              UINT host_length, const UCHAR *path, UINT path_length, ULONG wait_option)
+{
+#ifdef NX_SECURE_ENABLE
+    if (session != NX_NULL)
+        return nx_websocket_client_secure_connect(ws, (NX_SECURE_TLS_SESSION *)session, (UCHAR *)host, host_length,
+                                                  (UCHAR *)path, path_length, (UCHAR *)NXD_MQTT_NETX_WS_PROTOCOL,
+                                                  sizeof(NXD_MQTT_NETX_WS_PROTOCOL) - 1, (UINT)wait_option);
+#else
+    (void)session;
+#endif
+    return nx_websocket_client_connect(ws, socket, (UCHAR *)host, host_length, (UCHAR *)path, path_length,
+                                       (UCHAR *)NXD_MQTT_NETX_WS_PROTOCOL, sizeof(NXD_MQTT_NETX_WS_PROTOCOL) - 1,
+                                       (UINT)wait_option);
+}
+
+UINT nxd_mqtt_netx_ws_progress(NX_WEBSOCKET_CLIENT *ws)
+{
+    NX_PACKET *packet = NX_NULL;
+    UINT code = 0;
+    UINT status;
+    if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTED)
+        return NX_SUCCESS;
+    /* The response is processed by a receive in the connecting state. */
+    status = nx_websocket_client_receive(ws, &packet, &code, NX_NO_WAIT);
+    if (packet != NX_NULL)
+        nx_packet_release(packet); /* no MQTT data can come before CONNECT */
+    if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTED)
+        return NX_SUCCESS;
+    if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTING &&
+        (status == NX_SUCCESS || status == NX_NO_PACKET || status == NX_IN_PROGRESS || status == NX_CONTINUE))
+        return NX_IN_PROGRESS;
+    return status == NX_SUCCESS ? NX_NOT_SUCCESSFUL : status;
+}
+
+NX_PACKET *nxd_mqtt_netx_ws_build(NX_WEBSOCKET_CLIENT *ws, NX_PACKET_POOL *pool, const UCHAR *data, ULONG size,
+                                  ULONG *used)
+{
+    NX_PACKET *packet = NX_NULL;
+    ULONG room;
+    *used = 0;
+    if (nx_websocket_client_packet_allocate(ws, &packet, NX_NO_WAIT) != NX_SUCCESS || packet == NX_NULL)
+        return NX_NULL;
+    room = (ULONG)(packet->nx_packet_data_end - packet->nx_packet_append_ptr);
+#ifdef NX_SECURE_ENABLE
+    /* Over TLS the record's trailer comes after the frame. */
+    room = room > NXD_MQTT_NETX_TLS_TRAILER ? room - NXD_MQTT_NETX_TLS_TRAILER : 0;
+#endif
+    if (size > room)
+        size = room;
+    if (size == 0 || nx_packet_data_append(packet, (VOID *)data, size, pool, NX_NO_WAIT) != NX_SUCCESS)
+    {
+        nx_packet_release(packet);
+        return NX_NULL;
+    }
+    *used = size;
+    return packet;
+}
+
+UINT nxd_mqtt_netx_ws_send(NX_WEBSOCKET_CLIENT *ws, NX_PACKET *packet, UINT first, UINT final, ULONG wait_option)
+{
+    return nx_websocket_client_send(ws, packet,
+                                    first ? NX_WEBSOCKET_OPCODE_BINARY_FRAME : NX_WEBSOCKET_OPCODE_CONTINUATION_FRAME,
+                                    final ? NX_TRUE : NX_FALSE, (UINT)wait_option);
+}
+
+UINT nxd_mqtt_netx_ws_receive(NX_WEBSOCKET_CLIENT *ws, NX_PACKET **packet, UINT *binary)
+{
+    UINT code = 0;
+    UINT status = nx_websocket_client_receive(ws, packet, &code, NX_NO_WAIT);
+    *binary = (code == NX_WEBSOCKET_OPCODE_BINARY_FRAME || code == NX_WEBSOCKET_OPCODE_CONTINUATION_FRAME);
+    return status;
+}
+
+VOID nxd_mqtt_netx_ws_end(NX_WEBSOCKET_CLIENT *ws, ULONG wait_option)
+{
+    if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTED ||
+        ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTING)
+        nx_websocket_client_disconnect(ws, (UINT)wait_option);
+}
+#endif /* NXD_MQTT_OVER_WEBSOCKET */
+
 /* ---- NetX packets -------------------------------------------------------------------------- */
 
 /* TCP/IP headroom of an outbound packet for the socket's address family (IPv6 until the

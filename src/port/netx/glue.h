@@ -16,6 +16,9 @@
 #ifdef NX_SECURE_ENABLE
 #include "nx_secure_tls_api.h"
 #endif
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+#include "nx_websocket_client.h"
+#endif
 
 /* The configuration macros of the original client (spec section 2), as the application's
    build defines them, with the original's defaults. */
@@ -116,6 +119,32 @@ UINT nxd_mqtt_netx_tls_receive(NX_SECURE_TLS_SESSION *session, NX_PACKET **packe
 /* Ends the session (close_notify, waiting up to `wait_option`) when `started`, then deletes
    it. */
 VOID nxd_mqtt_netx_tls_end(NX_SECURE_TLS_SESSION *session, UINT started, ULONG wait_option);
+#endif
+
+#ifdef NXD_MQTT_OVER_WEBSOCKET
+/* MQTT over WebSocket through NetX Duo's WebSocket client (NXD_MQTT_OVER_WEBSOCKET). */
+/* Creates the client's WebSocket client (empty name, the client's IP instance and pool). */
+UINT nxd_mqtt_netx_ws_create(NX_WEBSOCKET_CLIENT *ws, NX_IP *ip, NX_PACKET_POOL *pool);
+UINT nxd_mqtt_netx_ws_delete(NX_WEBSOCKET_CLIENT *ws);
+/* Starts the upgrade (sub-protocol "mqtt") on the TCP socket, or through `session` when it is
+   not NULL (TLS), waiting up to `wait_option` (NX_NO_WAIT: NX_IN_PROGRESS, see
+   nxd_mqtt_netx_ws_progress). */
+UINT nxd_mqtt_netx_ws_connect(NX_WEBSOCKET_CLIENT *ws, NX_TCP_SOCKET *socket, VOID *session, const UCHAR *host,
+                              UINT host_length, const UCHAR *path, UINT path_length, ULONG wait_option);
+/* Continues a non-blocking upgrade: NX_SUCCESS once connected, NX_IN_PROGRESS while it goes
+   on, an error otherwise. */
+UINT nxd_mqtt_netx_ws_progress(NX_WEBSOCKET_CLIENT *ws);
+/* A WebSocket packet (no wait) holding a prefix of `data` (`*used` bytes, within one packet);
+   NULL when the pool has none now. */
+NX_PACKET *nxd_mqtt_netx_ws_build(NX_WEBSOCKET_CLIENT *ws, NX_PACKET_POOL *pool, const UCHAR *data, ULONG size,
+                                  ULONG *used);
+/* Sends it as one frame: binary (`first`) or continuation, final or not. */
+UINT nxd_mqtt_netx_ws_send(NX_WEBSOCKET_CLIENT *ws, NX_PACKET *packet, UINT first, UINT final, ULONG wait_option);
+/* Receives the next data frame's payload without waiting; `*binary` says whether it is MQTT
+   data (a binary or continuation frame). */
+UINT nxd_mqtt_netx_ws_receive(NX_WEBSOCKET_CLIENT *ws, NX_PACKET **packet, UINT *binary);
+/* Ends the WebSocket connection (close frame) when it is connected or connecting. */
+VOID nxd_mqtt_netx_ws_end(NX_WEBSOCKET_CLIENT *ws, ULONG wait_option);
 #endif
 
 /* NetX packets */

@@ -52,6 +52,8 @@ use crate::codec::{Packet, Publish, QoS};
 use crate::session::State;
 #[cfg(nxd_mqtt_cloud)]
 use sys::NXD_MQTT_NETX_CLOUD;
+#[cfg(nxd_mqtt_websocket)]
+pub use sys::NX_WEBSOCKET_CLIENT;
 use sys::{
     NXD_MQTT_NETX_CONFIG, NX_IP, NX_PACKET_POOL, NX_TCP_SOCKET, TX_EVENT_FLAGS_GROUP, TX_MUTEX,
     TX_THREAD, ULONG,
@@ -1262,6 +1264,7 @@ where
                 m.socket_timeout,
                 m.socket_timeout.min(m.ticks_per_second),
                 params.block.tls_session,
+                params.block.websocket,
             );
             addr_of_mut!((*p).core).write(RefCell::new(Client::new(config, transport, user)));
             let core = (*addr_of_mut!((*p).core)).get_mut();

@@ -48,6 +48,8 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 #[cfg(nxd_mqtt_tls)]
 use super::sys::NX_SECURE_TLS_SESSION;
+#[cfg(nxd_mqtt_websocket)]
+use super::sys::NX_WEBSOCKET_CLIENT;
 use super::sys::{self, NX_PACKET, NX_PACKET_POOL, NX_TCP_SOCKET, ULONG};
 use crate::client::{Close, Endpoint, IpAddr, Progress, Transport, TransportError};
 
@@ -83,6 +85,45 @@ const TLS_HANDSHAKE: u8 = 2;
 /// Established: MQTT travels in records.
 #[cfg(nxd_mqtt_tls)]
 const TLS_UP: u8 = 3;
+
+// Where the WebSocket connection stands (`Ws::state`).
+/// No WebSocket on this connection.
+#[cfg(nxd_mqtt_websocket)]
+const WS_OFF: u8 = 0;
+/// `websocket_set` was called: the upgrade runs once TCP (and TLS) is established.
+#[cfg(nxd_mqtt_websocket)]
+const WS_ARMED: u8 = 1;
+/// The upgrade runs.
+#[cfg(nxd_mqtt_websocket)]
+const WS_CONNECTING: u8 = 2;
+/// Upgraded: MQTT travels in binary frames.
+#[cfg(nxd_mqtt_websocket)]
+const WS_UP: u8 = 3;
+/// Our own answer for a WebSocket frame that is not MQTT data (not a NetX code).
+#[cfg(nxd_mqtt_websocket)]
+const NX_INVALID_FRAME: u32 = 0xFFFF_0001;
+
+/// The client's NetX Duo WebSocket client (WebSocket builds).
+#[cfg(nxd_mqtt_websocket)]
+struct Ws {
+    /// The control block's `nxd_mqtt_client_websocket` (created by `websocket_set`).
+    client: *mut NX_WEBSOCKET_CLIENT,
+    /// `WS_OFF`, `WS_ARMED`, `WS_CONNECTING` or `WS_UP`.
+    state: Cell<u8>,
+    /// Host and path of the upgrade (the application's, as given to `websocket_set`).
+    host: Cell<(*const u8, u32)>,
+    path: Cell<(*const u8, u32)>,
+    /// Wait option of the upgrade (as the TLS handshake's).
+    wait: Cell<ULONG>,
+    /// Bytes of the outbound MQTT packet being framed that are still to be sent (0: the next
+    /// bytes start a packet), and whether its first frame went out.
+    out_left: Cell<usize>,
+    out_started: Cell<bool>,
+    /// A connection being ended had its upgrade started: a close frame goes first.
+    ending: Cell<bool>,
+    /// The WebSocket client was created (`websocket_set`); deleted with the transport.
+    created: Cell<bool>,
+}
 
 /// The client's NetX Secure session (TLS builds).
 #[cfg(nxd_mqtt_tls)]
@@ -144,6 +185,8 @@ pub struct NetxTransport {
     spare_bytes: Cell<usize>,
     #[cfg(nxd_mqtt_tls)]
     tls: Tls,
+    #[cfg(nxd_mqtt_websocket)]
+    ws: Ws,
 }
 
 /// A close taken over by the thread that releases the client lock last
@@ -155,6 +198,9 @@ pub struct Closing {
     /// The TLS session to end and delete first, and whether its handshake had started.
     #[cfg(nxd_mqtt_tls)]
     tls: Option<(*mut NX_SECURE_TLS_SESSION, bool)>,
+    /// The WebSocket client to close first.
+    #[cfg(nxd_mqtt_websocket)]
+    ws: Option<*mut NX_WEBSOCKET_CLIENT>,
 }
 
 /// Pool packets reserved for one PUBLISH of `bytes` bytes, not yet handed to a transport.
@@ -267,9 +313,12 @@ impl NetxTransport {
         socket_timeout: ULONG,
         close_wait: ULONG,
         tls_session: *mut core::ffi::c_void,
+        websocket: *mut core::ffi::c_void,
     ) -> Self {
         #[cfg(not(nxd_mqtt_tls))]
         let _ = tls_session;
+        #[cfg(not(nxd_mqtt_websocket))]
+        let _ = websocket;
         NetxTransport {
             socket,
             pool,
@@ -290,6 +339,18 @@ impl NetxTransport {
                 state: Cell::new(TLS_OFF),
                 ending: Cell::new(None),
                 wait: Cell::new(NX_NO_WAIT),
+            },
+            #[cfg(nxd_mqtt_websocket)]
+            ws: Ws {
+                client: websocket.cast(),
+                state: Cell::new(WS_OFF),
+                host: Cell::new((ptr::null(), 0)),
+                path: Cell::new((ptr::null(), 0)),
+                wait: Cell::new(NX_NO_WAIT),
+                out_left: Cell::new(0),
+                out_started: Cell::new(false),
+                ending: Cell::new(false),
+                created: Cell::new(false),
             },
         }
     }
@@ -375,6 +436,27 @@ impl NetxTransport {
     /// packet of decrypted data. `None` while a TLS handshake runs (its records are NetX
     /// Secure's).
     fn receive(&self, packet: &mut *mut NX_PACKET) -> Option<u32> {
+        #[cfg(nxd_mqtt_websocket)]
+        match self.ws.state.get() {
+            WS_OFF => {}
+            WS_UP => {
+                let mut binary: u32 = 0;
+                // SAFETY: upgraded WebSocket client of this connection; valid out pointers.
+                let s =
+                    unsafe { sys::nxd_mqtt_netx_ws_receive(self.ws.client, packet, &mut binary) };
+                if s == NX_SUCCESS && binary == 0 {
+                    // A text (or other non-data) frame: not MQTT (COMPATIBILITY item 15).
+                    if !packet.is_null() {
+                        // SAFETY: the frame's packet is ours.
+                        unsafe { sys::nxd_mqtt_netx_packet_release(*packet) };
+                        *packet = ptr::null_mut();
+                    }
+                    return Some(NX_INVALID_FRAME);
+                }
+                return Some(s);
+            }
+            _ => return None,
+        }
         #[cfg(nxd_mqtt_tls)]
         match self.tls.state.get() {
             TLS_OFF => {}
@@ -432,6 +514,8 @@ impl NetxTransport {
                 .ending
                 .take()
                 .map(|started| (self.tls.session, started)),
+            #[cfg(nxd_mqtt_websocket)]
+            ws: self.ws.ending.replace(false).then_some(self.ws.client),
         })
     }
 
@@ -445,6 +529,10 @@ impl NetxTransport {
         // SAFETY: per the contract; nobody else uses the socket (or the TLS session being
         // ended) while the state is WAITING.
         unsafe {
+            #[cfg(nxd_mqtt_websocket)]
+            if let Some(ws) = c.ws {
+                sys::nxd_mqtt_netx_ws_end(ws, c.wait);
+            }
             #[cfg(nxd_mqtt_tls)]
             if let Some((session, started)) = c.tls {
                 sys::nxd_mqtt_netx_tls_end(session, u32::from(started), c.wait);
@@ -534,6 +622,11 @@ impl NetxTransport {
     /// Ends and deletes the TLS session of a connection being ended, if any (`wait` ticks at
     /// most for its close_notify).
     fn end_tls(&self, wait: ULONG) {
+        #[cfg(nxd_mqtt_websocket)]
+        if self.ws.ending.replace(false) {
+            // SAFETY: the control block's WebSocket client, not used by anyone else now.
+            unsafe { sys::nxd_mqtt_netx_ws_end(self.ws.client, wait) };
+        }
         #[cfg(nxd_mqtt_tls)]
         if let Some(started) = self.tls.ending.take() {
             // SAFETY: the control block's session, configured by tls_setup and not used by
@@ -547,6 +640,15 @@ impl NetxTransport {
     /// Marks the connection ending for TLS: the session (if any) is ended with the
     /// disconnect, and the next connect is plain unless armed again.
     fn tls_connection_end(&self) {
+        #[cfg(nxd_mqtt_websocket)]
+        {
+            let state = self.ws.state.replace(WS_OFF);
+            if state == WS_CONNECTING || state == WS_UP {
+                self.ws.ending.set(true);
+            }
+            self.ws.out_left.set(0);
+            self.ws.out_started.set(false);
+        }
         #[cfg(nxd_mqtt_tls)]
         {
             let state = self.tls.state.replace(TLS_OFF);
@@ -578,6 +680,164 @@ impl NetxTransport {
             // SAFETY: the control block's session, configured by tls_setup, not started.
             unsafe { sys::nxd_mqtt_netx_tls_end(self.tls.session, 0, NX_NO_WAIT) };
         }
+    }
+
+    /// WebSocket builds: the next connect upgrades to WebSocket (after TLS when armed too)
+    /// with `host` and `path` (the application's, valid while connected), waiting up to
+    /// `wait` for the upgrade. `false` when the control block has no WebSocket client.
+    #[cfg(nxd_mqtt_websocket)]
+    pub fn arm_websocket(
+        &mut self,
+        host: (*const u8, u32),
+        path: (*const u8, u32),
+        wait: ULONG,
+    ) -> bool {
+        if self.ws.client.is_null() {
+            return false;
+        }
+        self.ws.host.set(host);
+        self.ws.path.set(path);
+        self.ws.wait.set(wait);
+        self.ws.state.set(WS_ARMED);
+        true
+    }
+
+    /// WebSocket builds (`websocket_set`): creates the control block's WebSocket client on
+    /// `ip` and the client's pool, deleting one created before. Returns NetX's status.
+    #[cfg(nxd_mqtt_websocket)]
+    pub fn create_websocket(&mut self, ip: *mut core::ffi::c_void) -> u32 {
+        if self.ws.client.is_null() {
+            return NX_NOT_CONNECTED;
+        }
+        self.delete_websocket();
+        // SAFETY: the control block's WebSocket client member (not created now), the
+        // application's IP instance and the client's pool.
+        let s = unsafe { sys::nxd_mqtt_netx_ws_create(self.ws.client, ip.cast(), self.pool) };
+        self.ws.created.set(s == NX_SUCCESS);
+        s
+    }
+
+    /// Deletes the WebSocket client, if created (no connection uses it any more).
+    #[cfg(nxd_mqtt_websocket)]
+    fn delete_websocket(&mut self) {
+        if self.ws.created.replace(false) {
+            // SAFETY: the created client; its connection was ended.
+            unsafe { sys::nxd_mqtt_netx_ws_delete(self.ws.client) };
+        }
+    }
+
+    /// TCP (and TLS) established: starts or continues the WebSocket upgrade when armed.
+    #[cfg(nxd_mqtt_websocket)]
+    fn ws_progress(&mut self) -> Result<Progress, TransportError> {
+        let s = match self.ws.state.get() {
+            WS_ARMED => {
+                self.ws.state.set(WS_CONNECTING);
+                #[cfg(nxd_mqtt_tls)]
+                let session: *mut core::ffi::c_void = if self.tls.state.get() == TLS_UP {
+                    self.tls.session.cast()
+                } else {
+                    ptr::null_mut()
+                };
+                #[cfg(not(nxd_mqtt_tls))]
+                let session: *mut core::ffi::c_void = ptr::null_mut();
+                let (host, host_len) = self.ws.host.get();
+                let (path, path_len) = self.ws.path.get();
+                // SAFETY: the control block's WebSocket client (created by websocket_set), the
+                // connected socket (or its established TLS session), the application's host
+                // and path with their lengths.
+                unsafe {
+                    sys::nxd_mqtt_netx_ws_connect(
+                        self.ws.client,
+                        self.socket,
+                        session,
+                        host,
+                        host_len,
+                        path,
+                        path_len,
+                        self.ws.wait.get(),
+                    )
+                }
+            }
+            // SAFETY: as above; the upgrade was started.
+            WS_CONNECTING => unsafe { sys::nxd_mqtt_netx_ws_progress(self.ws.client) },
+            _ => NX_SUCCESS,
+        };
+        match s {
+            NX_SUCCESS => {
+                if self.ws.state.get() == WS_CONNECTING {
+                    self.ws.state.set(WS_UP);
+                }
+                Ok(Progress::Done)
+            }
+            NX_IN_PROGRESS => Ok(Progress::InProgress),
+            _ => Err(TransportError::Failed),
+        }
+    }
+
+    /// Every layer on top of TCP (TLS, then WebSocket) established?
+    fn layers_progress(&mut self) -> Result<Progress, TransportError> {
+        match self.tls_progress()? {
+            Progress::Done => {}
+            p => return Ok(p),
+        }
+        #[cfg(nxd_mqtt_websocket)]
+        return self.ws_progress();
+        #[cfg(not(nxd_mqtt_websocket))]
+        Ok(Progress::Done)
+    }
+
+    /// With WebSocket up: sends a prefix of `bytes` as one frame of the MQTT packet they
+    /// continue or start (each MQTT packet is one binary message: a binary frame, then
+    /// continuation frames, the last one final). `None`: not framed here (no WebSocket).
+    #[cfg(nxd_mqtt_websocket)]
+    fn ws_send(&mut self, bytes: &[u8]) -> Option<Result<usize, TransportError>> {
+        if self.ws.state.get() != WS_UP {
+            return None;
+        }
+        if self.ws.out_left.get() == 0 {
+            // A packet starts here: its length from the fixed header.
+            let Some(total) = mqtt_packet_len(bytes) else {
+                return Some(Ok(0)); // header incomplete: wait for more bytes
+            };
+            self.ws.out_left.set(total);
+            self.ws.out_started.set(false);
+        }
+        let want = bytes.len().min(self.ws.out_left.get());
+        let take = bytes.get(..want).unwrap_or(bytes);
+        let size = ULONG::try_from(take.len()).unwrap_or(ULONG::MAX);
+        let mut used: ULONG = 0;
+        // A reserved packet makes room for the WebSocket client's own allocation.
+        self.release_spares(1);
+        // SAFETY: upgraded client; `take[..size]` is readable.
+        let packet = unsafe {
+            sys::nxd_mqtt_netx_ws_build(self.ws.client, self.pool, take.as_ptr(), size, &mut used)
+        };
+        if packet.is_null() {
+            return Some(Ok(0)); // pool exhausted for now
+        }
+        let n = used as usize;
+        let first = !self.ws.out_started.get();
+        let last = n >= self.ws.out_left.get();
+        // A frame goes whole or not at all: wait for the window as the original does.
+        // SAFETY: the packet is ours, the WebSocket client's on success.
+        let s = unsafe {
+            sys::nxd_mqtt_netx_ws_send(
+                self.ws.client,
+                packet,
+                u32::from(first),
+                u32::from(last),
+                self.socket_timeout,
+            )
+        };
+        if s != NX_SUCCESS {
+            // SAFETY: the send failed: the packet is still ours.
+            unsafe { sys::nxd_mqtt_netx_packet_release(packet) };
+            return Some(Err(TransportError::Failed));
+        }
+        self.ws.out_started.set(true);
+        self.ws.out_left.set(self.ws.out_left.get() - n);
+        self.sent(n);
+        Some(Ok(n))
     }
 
     /// Before `tls_setup` configures the session again: ends what is left of the last
@@ -683,7 +943,7 @@ impl Transport for NetxTransport {
             )
         };
         let progress = match s {
-            NX_SUCCESS => self.tls_progress(),
+            NX_SUCCESS => self.layers_progress(),
             NX_IN_PROGRESS => Ok(Progress::InProgress),
             _ => Err(TransportError::Failed),
         };
@@ -698,7 +958,7 @@ impl Transport for NetxTransport {
             return Err(TransportError::Failed);
         }
         match self.state() {
-            NX_TCP_ESTABLISHED | NX_TCP_CLOSE_WAIT => self.tls_progress(),
+            NX_TCP_ESTABLISHED | NX_TCP_CLOSE_WAIT => self.layers_progress(),
             NX_TCP_SYN_SENT | NX_TCP_SYN_RECEIVED => Ok(Progress::InProgress),
             _ => Err(TransportError::Failed),
         }
@@ -710,6 +970,10 @@ impl Transport for NetxTransport {
         }
         if !self.usable || !self.bound.get() || self.closing.load(Ordering::Acquire) != OPEN {
             return Err(TransportError::Failed);
+        }
+        #[cfg(nxd_mqtt_websocket)]
+        if let Some(r) = self.ws_send(bytes) {
+            return r;
         }
         let Some((packet, n)) = self.outbound(bytes) else {
             return Ok(0); // pool exhausted for now
@@ -840,11 +1104,27 @@ impl Transport for NetxTransport {
     }
 }
 
+/// Length of the MQTT packet whose fixed header starts `bytes` (header included), when the
+/// header is complete.
+#[cfg(nxd_mqtt_websocket)]
+fn mqtt_packet_len(bytes: &[u8]) -> Option<usize> {
+    let mut remaining = 0usize;
+    for (i, b) in bytes.iter().skip(1).take(4).enumerate() {
+        remaining |= usize::from(b & 0x7F) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some(1 + (i + 1) + remaining);
+        }
+    }
+    None
+}
+
 impl Drop for NetxTransport {
     fn drop(&mut self) {
         self.drop_pending();
         self.release_spares(usize::MAX);
         self.tls_connection_end();
         self.end_tls(NX_NO_WAIT);
+        #[cfg(nxd_mqtt_websocket)]
+        self.delete_websocket();
     }
 }
