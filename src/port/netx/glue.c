@@ -350,9 +350,11 @@ UINT nxd_mqtt_netx_ws_progress(NX_WEBSOCKET_CLIENT *ws)
     UINT status;
     if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTED)
         return NX_SUCCESS;
-    /* The response is processed by a receive in the connecting state. */
+    /* The response is processed by a receive in the connecting state. On anything but
+       NX_SUCCESS the packet pointer may still name a packet the WebSocket client keeps (a
+       partial response): only a returned data packet is ours. */
     status = nx_websocket_client_receive(ws, &packet, &code, NX_NO_WAIT);
-    if (packet != NX_NULL)
+    if (status == NX_SUCCESS && packet != NX_NULL)
         nx_packet_release(packet); /* no MQTT data can come before CONNECT */
     if (ws->nx_websocket_client_state == NX_WEBSOCKET_CLIENT_STATE_CONNECTED)
         return NX_SUCCESS;
@@ -397,6 +399,8 @@ UINT nxd_mqtt_netx_ws_receive(NX_WEBSOCKET_CLIENT *ws, NX_PACKET **packet, UINT 
 {
     UINT code = 0;
     UINT status = nx_websocket_client_receive(ws, packet, &code, NX_NO_WAIT);
+    if (status != NX_SUCCESS)
+        *packet = NX_NULL; /* not ours (see nxd_mqtt_netx_ws_progress) */
     *binary = (code == NX_WEBSOCKET_OPCODE_BINARY_FRAME || code == NX_WEBSOCKET_OPCODE_CONTINUATION_FRAME);
     return status;
 }
