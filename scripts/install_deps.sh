@@ -23,6 +23,7 @@ want mosquitto mosquitto
 want mosquitto_pub mosquitto-clients
 want /usr/include/mosquitto.h libmosquitto-dev
 want openssl openssl
+want /usr/include/openssl/ssl.h libssl-dev
 want clang clang
 want /usr/lib/llvm-14/lib/libclang.so libclang-dev
 

@@ -5,10 +5,19 @@
 #   broker_ctl.sh stop  STATE_DIR
 #
 # start launches two brokers on free ports:
-#   main: anonymous, listeners on 127.0.0.1:PORT and [::1]:PORT6
+#   main: anonymous, listeners on 127.0.0.1:PORT and [::1]:PORT6, and two TLS listeners on
+#         127.0.0.1: TLS_PORT (server certificate only) and MTLS_PORT (client certificate
+#         required, signed by the test CA)
 #   auth: allow_anonymous false + password file, listener on 127.0.0.1:AUTH_PORT
 # and writes STATE_DIR/broker.env (KEY=VALUE lines read by the tests):
-#   PORT, PORT6, AUTH_PORT, AUTH_USER, AUTH_PASS, CLOSED_PORT (a port nothing listens on)
+#   PORT, PORT6, AUTH_PORT, AUTH_USER, AUTH_PASS, CLOSED_PORT (a port nothing listens on),
+#   TLS_PORT, MTLS_PORT, TLS_SERVER_NAME (the name in the server certificate besides 127.0.0.1)
+#   and the paths of the TLS material made at each start in STATE_DIR/tls (openssl CLI):
+#   TLS_CA_PEM/_DER (test CA), TLS_WRONG_CA_PEM/_DER (an unrelated CA),
+#   TLS_SERVER_CERT_PEM/_DER (subjectAltName IP:127.0.0.1, DNS:localhost; signed by the test CA),
+#   TLS_CLIENT_CERT_PEM/_DER + TLS_CLIENT_KEY_PEM/_DER (RSA client, DER key = PKCS#1) and
+#   TLS_CLIENT_EC_CERT_PEM/_DER + TLS_CLIENT_EC_KEY_PEM/_DER (P-256 client, DER key = SEC1),
+#   both clients signed by the test CA. DER is what the NetX Secure API takes.
 # The brokers' logs go to STATE_DIR/main.log and STATE_DIR/auth.log.
 # A watchdog kills the brokers after NXD_BROKER_MAX_LIFETIME seconds (default 1200) in case
 # the cleanup step never runs (interrupted ctest). A new start first stops a stale pair.
@@ -107,9 +116,80 @@ start_broker() {
     return 1
 }
 
+# make_tls_material DIR: the test PKI described above (throw-away keys, 10 years).
+make_tls_material() {
+    local d=$1 log cnf n
+    [ -n "$d" ] && [ "$d" != / ] || return 1
+    rm -rf "$d"
+    mkdir -p "$d"
+    log="$d/openssl.log"
+    cnf="$d/openssl.cnf"
+    cat >"$cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = nxd_mqtt test
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1,DNS:localhost
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[client]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+    ossl() {
+        if ! openssl "$@" >>"$log" 2>&1; then
+            echo "broker_ctl: FAIL: openssl $* failed; its output:" >&2
+            sed 's/^/    /' "$log" >&2
+            return 1
+        fi
+    }
+    # ossl_sign NAME SECTION SERIAL: NAME.csr signed by the test CA into NAME.pem
+    ossl_sign() {
+        ossl x509 -req -in "$d/$1.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -set_serial "$3" -days 3650 \
+            -sha256 -extfile "$cnf" -extensions "$2" -out "$d/$1.pem"
+    }
+    ossl req -config "$cnf" -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -extensions ca \
+        -subj "/O=nxd_mqtt tests/CN=nxd_mqtt test CA" -keyout "$d/ca.key" -out "$d/ca.pem" || return 1
+    ossl req -config "$cnf" -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -extensions ca \
+        -subj "/O=nxd_mqtt tests/CN=nxd_mqtt unrelated CA" -keyout "$d/wrong_ca.key" -out "$d/wrong_ca.pem" || return 1
+    ossl req -config "$cnf" -new -newkey rsa:2048 -nodes -subj "/O=nxd_mqtt tests/CN=localhost" \
+        -keyout "$d/server.key" -out "$d/server.csr" || return 1
+    ossl_sign server server 2 || return 1
+    ossl req -config "$cnf" -new -newkey rsa:2048 -nodes -subj "/O=nxd_mqtt tests/CN=nxd-client" \
+        -keyout "$d/client.key" -out "$d/client.csr" || return 1
+    ossl_sign client client 3 || return 1
+    ossl req -config "$cnf" -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -subj "/O=nxd_mqtt tests/CN=nxd-client-ec" -keyout "$d/client_ec.key" -out "$d/client_ec.csr" || return 1
+    ossl_sign client_ec client 4 || return 1
+    for n in ca wrong_ca server client client_ec; do
+        ossl x509 -in "$d/$n.pem" -outform DER -out "$d/$n.der" || return 1
+    done
+    # Private keys in the DER forms NetX Secure takes: PKCS#1 (RSA), SEC1 (EC).
+    if ! openssl rsa -in "$d/client.key" -outform DER -traditional -out "$d/client.key.der" >>"$log" 2>&1; then
+        ossl rsa -in "$d/client.key" -outform DER -out "$d/client.key.der" || return 1
+    fi
+    ossl ec -in "$d/client_ec.key" -outform DER -out "$d/client_ec.key.der" || return 1
+    chmod 755 "$d"
+    chmod 644 "$d"/*
+}
+
 conf_main() {
     PORT=$(free_port) || return 1
     PORT6=$(free_port) || return 1
+    TLS_PORT=$(free_port) || return 1
+    MTLS_PORT=$(free_port) || return 1
     cat >"$rt/main.conf" <<EOF
 # nxd_mqtt C tests: main broker (anonymous)
 listener $PORT 127.0.0.1
@@ -127,10 +207,24 @@ log_type information
 log_type subscribe
 log_type unsubscribe
 connection_messages true
+# TLS: server certificate for 127.0.0.1 / localhost from the test CA
+listener $TLS_PORT 127.0.0.1
+cafile $rt/tls/ca.pem
+certfile $rt/tls/server.pem
+keyfile $rt/tls/server.key
+# TLS with a client certificate (signed by the test CA) required
+listener $MTLS_PORT 127.0.0.1
+cafile $rt/tls/ca.pem
+certfile $rt/tls/server.pem
+keyfile $rt/tls/server.key
+require_certificate true
 EOF
     chmod 644 "$rt/main.conf"
 }
-listeners_up_main() { port_is_listening 127.0.0.1 "$PORT" && port_is_listening ::1 "$PORT6"; }
+listeners_up_main() {
+    port_is_listening 127.0.0.1 "$PORT" && port_is_listening ::1 "$PORT6" &&
+        port_is_listening 127.0.0.1 "$TLS_PORT" && port_is_listening 127.0.0.1 "$MTLS_PORT"
+}
 
 conf_auth() {
     AUTH_PORT=$(free_port) || return 1
@@ -161,6 +255,10 @@ start)
         echo "broker_ctl: FAIL: mosquitto_passwd not found (install the 'mosquitto' package)" >&2
         exit 1
     fi
+    if ! command -v openssl >/dev/null 2>&1; then
+        echo "broker_ctl: FAIL: openssl not found (install the 'openssl' package); it makes the test certificates" >&2
+        exit 1
+    fi
     if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
         echo "broker_ctl: FAIL: no IPv6 loopback (::1) on this machine; the IPv6 listener is required" >&2
         exit 1
@@ -175,6 +273,17 @@ start)
     echo "$rt" >"$state/runtime_dir"
     "$MOSQUITTO_PASSWD" -c -b "$rt/passwd" "$AUTH_USER" "$AUTH_PASS" >/dev/null
     chmod 644 "$rt/passwd"
+    tls="$state/tls"
+    if ! make_tls_material "$tls"; then
+        stop_all
+        echo "broker_ctl: FAIL: could not make the TLS test certificates" >&2
+        exit 1
+    fi
+    # mosquitto's copies, reachable by the user it drops to (as the password file)
+    mkdir -p "$rt/tls"
+    cp "$tls/ca.pem" "$tls/server.pem" "$tls/server.key" "$rt/tls/"
+    chmod 755 "$rt/tls"
+    chmod 644 "$rt/tls"/*
 
     if ! start_broker main conf_main; then
         stop_all
@@ -208,9 +317,27 @@ AUTH_PORT=$AUTH_PORT
 AUTH_USER=$AUTH_USER
 AUTH_PASS=$AUTH_PASS
 CLOSED_PORT=$CLOSED_PORT
+TLS_PORT=$TLS_PORT
+MTLS_PORT=$MTLS_PORT
+TLS_SERVER_NAME=localhost
+TLS_CA_PEM=$tls/ca.pem
+TLS_CA_DER=$tls/ca.der
+TLS_WRONG_CA_PEM=$tls/wrong_ca.pem
+TLS_WRONG_CA_DER=$tls/wrong_ca.der
+TLS_SERVER_CERT_PEM=$tls/server.pem
+TLS_SERVER_CERT_DER=$tls/server.der
+TLS_CLIENT_CERT_PEM=$tls/client.pem
+TLS_CLIENT_CERT_DER=$tls/client.der
+TLS_CLIENT_KEY_PEM=$tls/client.key
+TLS_CLIENT_KEY_DER=$tls/client.key.der
+TLS_CLIENT_EC_CERT_PEM=$tls/client_ec.pem
+TLS_CLIENT_EC_CERT_DER=$tls/client_ec.der
+TLS_CLIENT_EC_KEY_PEM=$tls/client_ec.key
+TLS_CLIENT_EC_KEY_DER=$tls/client_ec.key.der
 EOF
     mv "$state/broker.env.tmp" "$state/broker.env"
-    echo "broker_ctl: main broker pid $main_pid on 127.0.0.1:$PORT and [::1]:$PORT6"
+    echo "broker_ctl: main broker pid $main_pid on 127.0.0.1:$PORT and [::1]:$PORT6," \
+        "TLS on 127.0.0.1:$TLS_PORT, mutual TLS on 127.0.0.1:$MTLS_PORT"
     echo "broker_ctl: auth broker pid $auth_pid on 127.0.0.1:$AUTH_PORT (user $AUTH_USER)"
     ;;
 stop)

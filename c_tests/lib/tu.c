@@ -263,12 +263,76 @@ void tu_broker_load(tu_broker *b)
             snprintf(b->auth_user, sizeof b->auth_user, "%s", eq + 1);
         else if (strcmp(line, "AUTH_PASS") == 0)
             snprintf(b->auth_pass, sizeof b->auth_pass, "%s", eq + 1);
+        else if (strcmp(line, "TLS_PORT") == 0)
+            b->tls_port = (unsigned)atoi(eq + 1);
+        else if (strcmp(line, "MTLS_PORT") == 0)
+            b->mtls_port = (unsigned)atoi(eq + 1);
+        else if (strcmp(line, "TLS_SERVER_NAME") == 0)
+            snprintf(b->tls_server_name, sizeof b->tls_server_name, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CA_PEM") == 0)
+            snprintf(b->tls_ca_pem, sizeof b->tls_ca_pem, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CA_DER") == 0)
+            snprintf(b->tls_ca_der, sizeof b->tls_ca_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_WRONG_CA_PEM") == 0)
+            snprintf(b->tls_wrong_ca_pem, sizeof b->tls_wrong_ca_pem, "%s", eq + 1);
+        else if (strcmp(line, "TLS_WRONG_CA_DER") == 0)
+            snprintf(b->tls_wrong_ca_der, sizeof b->tls_wrong_ca_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_SERVER_CERT_DER") == 0)
+            snprintf(b->tls_server_cert_der, sizeof b->tls_server_cert_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_CERT_PEM") == 0)
+            snprintf(b->tls_client_cert_pem, sizeof b->tls_client_cert_pem, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_CERT_DER") == 0)
+            snprintf(b->tls_client_cert_der, sizeof b->tls_client_cert_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_KEY_PEM") == 0)
+            snprintf(b->tls_client_key_pem, sizeof b->tls_client_key_pem, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_KEY_DER") == 0)
+            snprintf(b->tls_client_key_der, sizeof b->tls_client_key_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_EC_CERT_DER") == 0)
+            snprintf(b->tls_client_ec_cert_der, sizeof b->tls_client_ec_cert_der, "%s", eq + 1);
+        else if (strcmp(line, "TLS_CLIENT_EC_KEY_DER") == 0)
+            snprintf(b->tls_client_ec_key_der, sizeof b->tls_client_ec_key_der, "%s", eq + 1);
     }
     fclose(f);
     if (b->port == 0 || b->port6 == 0 || b->auth_port == 0 || b->closed_port == 0 ||
         b->auth_user[0] == '\0')
         tu_fatal(__FILE__, __LINE__, "%s is incomplete", path);
     printf("broker: 127.0.0.1:%u, [::1]:%u, auth 127.0.0.1:%u\n", b->port, b->port6, b->auth_port);
+    if (b->tls_port != 0)
+        printf("broker: TLS 127.0.0.1:%u, mutual TLS 127.0.0.1:%u\n", b->tls_port, b->mtls_port);
+}
+
+unsigned char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (f == NULL)
+        tu_fatal(__FILE__, __LINE__, "cannot open %s: %s", path, strerror(errno));
+    for (;;) {
+        if (n == cap) {
+            unsigned char *grown;
+            cap = cap ? 2 * cap : 4096;
+            grown = realloc(buf, cap);
+            if (grown == NULL) {
+                free(buf);
+                fclose(f);
+                tu_fatal(__FILE__, __LINE__, "out of memory reading %s", path);
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        tu_fatal(__FILE__, __LINE__, "cannot read %s", path);
+    }
+    fclose(f);
+    *len = n;
+    return buf;
 }
 
 void tu_addr_v4_loopback(NXD_ADDRESS *addr)

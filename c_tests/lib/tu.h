@@ -81,6 +81,8 @@ int tu_wait_count(volatile unsigned *counter, unsigned n, unsigned timeout_ms);
 
 /* ---- broker fixture ------------------------------------------------------------------------ */
 
+#define TU_PATH_MAX 512
+
 typedef struct tu_broker {
     unsigned port;        /* anonymous broker, 127.0.0.1 */
     unsigned port6;       /* same broker, ::1 */
@@ -88,10 +90,31 @@ typedef struct tu_broker {
     unsigned closed_port; /* a port nothing listened on when the fixture started */
     char auth_user[64];
     char auth_pass[64];
+    /* TLS listeners of the anonymous broker on 127.0.0.1 and the fixture's test PKI (paths of
+       files made at each fixture start; DER is what the NetX Secure API takes). Empty / 0 when
+       the fixture wrote none. */
+    unsigned tls_port;              /* server certificate only */
+    unsigned mtls_port;             /* client certificate signed by the test CA required */
+    char tls_server_name[64];       /* "localhost": the server certificate's DNS name */
+    char tls_ca_pem[TU_PATH_MAX];   /* test CA: issued the server and client certificates */
+    char tls_ca_der[TU_PATH_MAX];
+    char tls_wrong_ca_pem[TU_PATH_MAX]; /* an unrelated CA */
+    char tls_wrong_ca_der[TU_PATH_MAX];
+    char tls_server_cert_der[TU_PATH_MAX];
+    char tls_client_cert_pem[TU_PATH_MAX]; /* RSA client certificate and key */
+    char tls_client_cert_der[TU_PATH_MAX];
+    char tls_client_key_pem[TU_PATH_MAX];
+    char tls_client_key_der[TU_PATH_MAX]; /* PKCS#1 (NX_SECURE_X509_KEY_TYPE_RSA_PKCS1_DER) */
+    char tls_client_ec_cert_der[TU_PATH_MAX]; /* P-256 client certificate and key */
+    char tls_client_ec_key_der[TU_PATH_MAX];  /* SEC1 (NX_SECURE_X509_KEY_TYPE_EC_DER) */
 } tu_broker;
 
 /* Reads the fixture's broker.env; fails the test loudly when the fixture did not run. */
 void tu_broker_load(tu_broker *b);
+
+/* Reads a whole file (certificates, keys) into a malloc'd buffer (free it); *len gets its size.
+ * Fails the test when the file cannot be read. */
+unsigned char *tu_read_file(const char *path, size_t *len);
 
 void tu_addr_v4_loopback(NXD_ADDRESS *addr);
 void tu_addr_v6_loopback(NXD_ADDRESS *addr);

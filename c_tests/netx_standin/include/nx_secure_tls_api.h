@@ -1,0 +1,76 @@
+/* Host stand-in for NetX Secure's application interface (nx_secure_tls_api.h), test support only.
+ *
+ * Written for the nxd_mqtt tests. As in NetX Secure, this is the header applications include: it
+ * brings in ThreadX, NetX Duo, NetX Crypto and the TLS / X.509 declarations, and maps the
+ * public names to the error-checking front ends (_nxe_secure_*) unless
+ * NX_SECURE_DISABLE_ERROR_CHECKING is defined, then to the cores (_nx_secure_*).
+ * nx_secure_tls_initialize and nx_secure_tls_ecc_initialize always map to the cores, as in
+ * NetX Secure. Only the services the stand-in implements are mapped (see README.md).
+ *
+ * The crypto tables applications pass to nx_secure_tls_session_create are declared by the
+ * applications themselves, as with NetX Secure:
+ *     extern const NX_SECURE_TLS_CRYPTO nx_crypto_tls_ciphers;
+ */
+#ifndef SRC_NX_SECURE_TLS_API_H_
+#define SRC_NX_SECURE_TLS_API_H_
+
+#include "tx_api.h"
+#include "nx_api.h"
+#include "nx_secure_tls.h"
+
+#ifndef NX_SECURE_SOURCE_CODE
+
+#ifdef NX_SECURE_DISABLE_ERROR_CHECKING
+#define nx_secure_tls_initialize _nx_secure_tls_initialize
+#define nx_secure_tls_shutdown _nx_secure_tls_shutdown
+#define nx_secure_tls_local_certificate_add _nx_secure_tls_local_certificate_add
+#define nx_secure_tls_metadata_size_calculate _nx_secure_tls_metadata_size_calculate
+#define nx_secure_tls_remote_certificate_allocate _nx_secure_tls_remote_certificate_allocate
+#define nx_secure_tls_remote_certificate_free_all _nx_secure_tls_remote_certificate_free_all
+#define nx_secure_tls_session_alert_value_get _nx_secure_tls_session_alert_value_get
+#define nx_secure_tls_session_certificate_callback_set _nx_secure_tls_session_certificate_callback_set
+#define nx_secure_tls_session_create _nx_secure_tls_session_create
+#define nx_secure_tls_session_delete _nx_secure_tls_session_delete
+#define nx_secure_tls_session_end _nx_secure_tls_session_end
+#define nx_secure_tls_session_packet_buffer_set _nx_secure_tls_session_packet_buffer_set
+#define nx_secure_tls_session_packet_pool_set _nx_secure_tls_session_packet_pool_set
+#define nx_secure_tls_session_protocol_version_override _nx_secure_tls_session_protocol_version_override
+#define nx_secure_tls_session_receive _nx_secure_tls_session_receive
+#define nx_secure_tls_session_reset _nx_secure_tls_session_reset
+#define nx_secure_tls_session_send _nx_secure_tls_session_send
+#define nx_secure_tls_session_sni_extension_set _nx_secure_tls_session_sni_extension_set
+#define nx_secure_tls_session_start _nx_secure_tls_session_start
+#define nx_secure_tls_session_time_function_set _nx_secure_tls_session_time_function_set
+#define nx_secure_tls_trusted_certificate_add _nx_secure_tls_trusted_certificate_add
+#define nx_secure_tls_packet_allocate _nx_secure_tls_packet_allocate
+#else
+#define nx_secure_tls_initialize _nx_secure_tls_initialize
+#define nx_secure_tls_shutdown _nx_secure_tls_shutdown
+#define nx_secure_tls_local_certificate_add _nxe_secure_tls_local_certificate_add
+#define nx_secure_tls_metadata_size_calculate _nxe_secure_tls_metadata_size_calculate
+#define nx_secure_tls_remote_certificate_allocate _nxe_secure_tls_remote_certificate_allocate
+#define nx_secure_tls_remote_certificate_free_all _nxe_secure_tls_remote_certificate_free_all
+#define nx_secure_tls_session_alert_value_get _nxe_secure_tls_session_alert_value_get
+#define nx_secure_tls_session_certificate_callback_set _nxe_secure_tls_session_certificate_callback_set
+#define nx_secure_tls_session_create _nxe_secure_tls_session_create
+#define nx_secure_tls_session_delete _nxe_secure_tls_session_delete
+#define nx_secure_tls_session_end _nxe_secure_tls_session_end
+#define nx_secure_tls_session_packet_buffer_set _nxe_secure_tls_session_packet_buffer_set
+#define nx_secure_tls_session_packet_pool_set _nxe_secure_tls_session_packet_pool_set
+#define nx_secure_tls_session_protocol_version_override _nxe_secure_tls_session_protocol_version_override
+#define nx_secure_tls_session_receive _nxe_secure_tls_session_receive
+#define nx_secure_tls_session_reset _nxe_secure_tls_session_reset
+#define nx_secure_tls_session_send _nxe_secure_tls_session_send
+#define nx_secure_tls_session_sni_extension_set _nxe_secure_tls_session_sni_extension_set
+#define nx_secure_tls_session_start _nxe_secure_tls_session_start
+#define nx_secure_tls_session_time_function_set _nxe_secure_tls_session_time_function_set
+#define nx_secure_tls_trusted_certificate_add _nxe_secure_tls_trusted_certificate_add
+#define nx_secure_tls_packet_allocate _nxe_secure_tls_packet_allocate
+#endif /* NX_SECURE_DISABLE_ERROR_CHECKING */
+#ifdef NX_SECURE_ENABLE_ECC_CIPHERSUITE
+#define nx_secure_tls_ecc_initialize _nx_secure_tls_ecc_initialize
+#endif
+
+#endif /* NX_SECURE_SOURCE_CODE */
+
+#endif /* SRC_NX_SECURE_TLS_API_H_ */
