@@ -24,6 +24,8 @@ want mosquitto_pub mosquitto-clients
 want /usr/include/mosquitto.h libmosquitto-dev
 want openssl openssl
 want /usr/include/openssl/ssl.h libssl-dev
+# websockify: the WebSocket proxies of the C tests' broker fixture (python3-websockify)
+want /usr/lib/python3/dist-packages/websockify/websocketproxy.py websockify
 want clang clang
 want /usr/lib/llvm-14/lib/libclang.so libclang-dev
 

@@ -18,6 +18,11 @@
 #   TLS_CLIENT_CERT_PEM/_DER + TLS_CLIENT_KEY_PEM/_DER (RSA client, DER key = PKCS#1) and
 #   TLS_CLIENT_EC_CERT_PEM/_DER + TLS_CLIENT_EC_KEY_PEM/_DER (P-256 client, DER key = SEC1),
 #   both clients signed by the test CA. DER is what the NetX Secure API takes.
+# and, in front of the main broker's plain listener, two WebSocket proxies on 127.0.0.1
+# (websockify, Debian package 'websockify' / python3-websockify, through ws_proxy.py):
+#   WS_PORT (plain WebSocket) and WSS_PORT (WebSocket over TLS with the server certificate
+#   above); both relay to PORT and answer the subprotocol "mqtt". Logs: STATE_DIR/ws.log,
+#   STATE_DIR/wss.log. A missing websockify fails the start (never skipped).
 # The brokers' logs go to STATE_DIR/main.log and STATE_DIR/auth.log.
 # A watchdog kills the brokers after NXD_BROKER_MAX_LIFETIME seconds (default 1200) in case
 # the cleanup step never runs (interrupted ctest). A new start first stops a stale pair.
@@ -59,6 +64,7 @@ kill_pidfiles() { # kill_pidfiles FILE...: stop the processes whose pids are in 
 }
 
 stop_all() {
+    kill_pidfiles "$state/ws.pid" "$state/wss.pid"
     kill_pidfiles "$state/watchdog.pid" "$state/main.pid" "$state/auth.pid"
     if [ -f "$state/runtime_dir" ]; then
         rm -rf "$(cat "$state/runtime_dir")"
@@ -185,6 +191,51 @@ CNF
     chmod 644 "$d"/*
 }
 
+# ws_python: a Python 3 that can import websockify (NXD_WS_PYTHON first, then Debian's).
+ws_python() {
+    local py
+    for py in "${NXD_WS_PYTHON:-}" /usr/bin/python3 "$(command -v python3 || true)"; do
+        [ -n "$py" ] && [ -x "$py" ] || continue
+        if "$py" -c 'import websockify.websocketproxy' >/dev/null 2>&1; then
+            echo "$py"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# start_ws_proxy NAME [CERT KEY]: a WebSocket proxy (ws_proxy.py) on a free 127.0.0.1 port in
+# front of the main broker's plain listener; sets WS_PROXY_PORT. Retries with new ports.
+start_ws_proxy() {
+    local name=$1 attempt pid i ok port
+    shift
+    for attempt in 1 2 3 4 5; do
+        port=$(free_port) || return 1
+        : >"$state/$name.log"
+        "$WS_PYTHON" "$(dirname "${BASH_SOURCE[0]}")/ws_proxy.py" "$port" "$PORT" "$(cat "$state/main.pid")" "$@" \
+            </dev/null >>"$state/$name.log" 2>&1 &
+        pid=$!
+        echo "$pid" >"$state/$name.pid"
+        ok=0
+        for i in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            if port_is_listening 127.0.0.1 "$port"; then
+                ok=1
+                break
+            fi
+            sleep 0.1
+        done
+        if [ "$ok" = 1 ]; then
+            WS_PROXY_PORT=$port
+            return 0
+        fi
+        kill_pidfiles "$state/$name.pid"
+        echo "broker_ctl: WebSocket proxy $name did not come up (attempt $attempt); its log:" >&2
+        sed 's/^/    /' "$state/$name.log" >&2
+    done
+    return 1
+}
+
 conf_main() {
     PORT=$(free_port) || return 1
     PORT6=$(free_port) || return 1
@@ -263,6 +314,11 @@ start)
         echo "broker_ctl: FAIL: no IPv6 loopback (::1) on this machine; the IPv6 listener is required" >&2
         exit 1
     fi
+    if ! WS_PYTHON=$(ws_python); then
+        echo "broker_ctl: FAIL: websockify not found (install the 'websockify' package, or set" \
+            "NXD_WS_PYTHON to a python3 that can import websockify); the WebSocket tests need it" >&2
+        exit 1
+    fi
     mkdir -p "$state"
     stop_all
     rm -f "$state/broker.env"
@@ -295,6 +351,18 @@ start)
         echo "broker_ctl: FAIL: could not start the auth broker" >&2
         exit 1
     fi
+    if ! start_ws_proxy ws; then
+        stop_all
+        echo "broker_ctl: FAIL: could not start the WebSocket proxy (websockify)" >&2
+        exit 1
+    fi
+    WS_PORT=$WS_PROXY_PORT
+    if ! start_ws_proxy wss "$tls/server.pem" "$tls/server.key"; then
+        stop_all
+        echo "broker_ctl: FAIL: could not start the WebSocket TLS proxy (websockify)" >&2
+        exit 1
+    fi
+    WSS_PORT=$WS_PROXY_PORT
     CLOSED_PORT=$(free_port)
 
     # Safety net: never leave brokers behind for long, even if the cleanup test never runs.
@@ -334,10 +402,13 @@ TLS_CLIENT_EC_CERT_PEM=$tls/client_ec.pem
 TLS_CLIENT_EC_CERT_DER=$tls/client_ec.der
 TLS_CLIENT_EC_KEY_PEM=$tls/client_ec.key
 TLS_CLIENT_EC_KEY_DER=$tls/client_ec.key.der
+WS_PORT=$WS_PORT
+WSS_PORT=$WSS_PORT
 EOF
     mv "$state/broker.env.tmp" "$state/broker.env"
     echo "broker_ctl: main broker pid $main_pid on 127.0.0.1:$PORT and [::1]:$PORT6," \
         "TLS on 127.0.0.1:$TLS_PORT, mutual TLS on 127.0.0.1:$MTLS_PORT"
+    echo "broker_ctl: WebSocket proxies (websockify) on 127.0.0.1:$WS_PORT and, TLS, 127.0.0.1:$WSS_PORT"
     echo "broker_ctl: auth broker pid $auth_pid on 127.0.0.1:$AUTH_PORT (user $AUTH_USER)"
     ;;
 stop)

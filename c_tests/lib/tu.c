@@ -291,6 +291,10 @@ void tu_broker_load(tu_broker *b)
             snprintf(b->tls_client_ec_cert_der, sizeof b->tls_client_ec_cert_der, "%s", eq + 1);
         else if (strcmp(line, "TLS_CLIENT_EC_KEY_DER") == 0)
             snprintf(b->tls_client_ec_key_der, sizeof b->tls_client_ec_key_der, "%s", eq + 1);
+        else if (strcmp(line, "WS_PORT") == 0)
+            b->ws_port = (unsigned)atoi(eq + 1);
+        else if (strcmp(line, "WSS_PORT") == 0)
+            b->wss_port = (unsigned)atoi(eq + 1);
     }
     fclose(f);
     if (b->port == 0 || b->port6 == 0 || b->auth_port == 0 || b->closed_port == 0 ||
@@ -299,6 +303,8 @@ void tu_broker_load(tu_broker *b)
     printf("broker: 127.0.0.1:%u, [::1]:%u, auth 127.0.0.1:%u\n", b->port, b->port6, b->auth_port);
     if (b->tls_port != 0)
         printf("broker: TLS 127.0.0.1:%u, mutual TLS 127.0.0.1:%u\n", b->tls_port, b->mtls_port);
+    if (b->ws_port != 0)
+        printf("broker: WebSocket 127.0.0.1:%u, WebSocket over TLS 127.0.0.1:%u\n", b->ws_port, b->wss_port);
 }
 
 unsigned char *tu_read_file(const char *path, size_t *len)

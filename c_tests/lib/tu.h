@@ -107,6 +107,10 @@ typedef struct tu_broker {
     char tls_client_key_der[TU_PATH_MAX]; /* PKCS#1 (NX_SECURE_X509_KEY_TYPE_RSA_PKCS1_DER) */
     char tls_client_ec_cert_der[TU_PATH_MAX]; /* P-256 client certificate and key */
     char tls_client_ec_key_der[TU_PATH_MAX];  /* SEC1 (NX_SECURE_X509_KEY_TYPE_EC_DER) */
+    /* WebSocket proxies (websockify) in front of the anonymous broker's plain listener, on
+       127.0.0.1; they answer the subprotocol "mqtt". 0 when the fixture wrote none. */
+    unsigned ws_port;  /* plain WebSocket */
+    unsigned wss_port; /* WebSocket over TLS: the server certificate above (test CA) */
 } tu_broker;
 
 /* Reads the fixture's broker.env; fails the test loudly when the fixture did not run. */
