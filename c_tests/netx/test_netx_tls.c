@@ -18,128 +18,31 @@
  * - 100 secure connect / publish / disconnect cycles; then every pool packet back, no
  *   socket, no TLS session left.
  */
-#include "tx_api.h"
-#include "nx_api.h"
-#include "nx_secure_tls_api.h"
-#include "nxd_mqtt_client.h"
-#include "tu.h"
+#include "tu_netx_tls.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define PRIORITY 7
 #define WAIT (5 * NX_IP_PERIODIC_RATE)
-
-extern const NX_SECURE_TLS_CRYPTO nx_crypto_tls_ciphers;
 
 static NX_IP ip;
 static NX_PACKET_POOL pool;
 static ULONG pool_memory[512 * (1536 + sizeof(NX_PACKET) + 16) / sizeof(ULONG)];
 static tu_broker broker;
 
-/* What tls_setup configures (the application's buffers, as in NetX Duo's MQTT sample). */
-static UCHAR tls_metadata[16 * 1024];
-static UCHAR tls_packet_buffer[16 * 1024];
-static NX_SECURE_X509_CERT remote_certificates[3];
-static UCHAR remote_certificate_buffers[3][4096];
-static NX_SECURE_X509_DNS_NAME dns_name;
-static unsigned char *ca_der, *wrong_ca_der, *client_cert_der, *client_key_der;
-static size_t ca_len, wrong_ca_len, client_cert_len, client_key_len;
-
-/* Options of the next tls_setup call. */
-static struct {
-    int wrong_ca;           /* trust the unrelated CA */
-    const char *sni;        /* server name to check (NULL: none) */
-    int client_certificate; /* present the client certificate */
-    UINT fail_with;         /* return this instead of configuring */
-    volatile unsigned calls;
-} setup;
-
-static UINT tls_setup(NXD_MQTT_CLIENT *client, NX_SECURE_TLS_SESSION *session, NX_SECURE_X509_CERT *certificate,
-                      NX_SECURE_X509_CERT *trusted)
-{
-    (void)client;
-    setup.calls++;
-    if (setup.fail_with)
-        return setup.fail_with;
-    UINT s = nx_secure_tls_session_create(session, &nx_crypto_tls_ciphers, tls_metadata, sizeof tls_metadata);
-    if (s == NX_SUCCESS)
-        s = nx_secure_tls_session_packet_buffer_set(session, tls_packet_buffer, sizeof tls_packet_buffer);
-    for (int i = 0; s == NX_SUCCESS && i < 3; i++)
-        s = nx_secure_tls_remote_certificate_allocate(session, &remote_certificates[i], remote_certificate_buffers[i],
-                                                      sizeof remote_certificate_buffers[i]);
-    if (s == NX_SUCCESS)
-        s = nx_secure_x509_certificate_initialize(trusted, setup.wrong_ca ? wrong_ca_der : ca_der,
-                                                  (USHORT)(setup.wrong_ca ? wrong_ca_len : ca_len), NX_NULL, 0, NX_NULL,
-                                                  0, NX_SECURE_X509_KEY_TYPE_NONE);
-    if (s == NX_SUCCESS)
-        s = nx_secure_tls_trusted_certificate_add(session, trusted);
-    if (s == NX_SUCCESS && setup.sni) {
-        s = nx_secure_x509_dns_name_initialize(&dns_name, (const UCHAR *)setup.sni, (USHORT)strlen(setup.sni));
-        if (s == NX_SUCCESS)
-            s = nx_secure_tls_session_sni_extension_set(session, &dns_name);
-    }
-    if (s == NX_SUCCESS && setup.client_certificate) {
-        s = nx_secure_x509_certificate_initialize(certificate, client_cert_der, (USHORT)client_cert_len, NX_NULL, 0,
-                                                  client_key_der, (USHORT)client_key_len,
-                                                  NX_SECURE_X509_KEY_TYPE_RSA_PKCS1_DER);
-        if (s == NX_SUCCESS)
-            s = nx_secure_tls_local_certificate_add(session, certificate);
-    }
-    return s;
-}
-
-typedef struct client {
-    NXD_MQTT_CLIENT mqtt;
-    ULONG stack[16384 / sizeof(ULONG)];
-    char id[96];
-    volatile unsigned notifies, disconnects, connect_notifies;
-    volatile UINT connect_status;
-} client;
-
+typedef tu_netx_client client;
 static client c, other;
-
-static client *client_of(NXD_MQTT_CLIENT *m)
-{
-    return (client *)(void *)m;
-}
-
-static void on_receive(NXD_MQTT_CLIENT *m, UINT count)
-{
-    (void)count;
-    __atomic_add_fetch(&client_of(m)->notifies, 1, __ATOMIC_SEQ_CST);
-}
-
-static void on_disconnect(NXD_MQTT_CLIENT *m)
-{
-    __atomic_add_fetch(&client_of(m)->disconnects, 1, __ATOMIC_SEQ_CST);
-}
-
-static VOID on_connect(NXD_MQTT_CLIENT *m, UINT status, VOID *context)
-{
-    (void)context;
-    client_of(m)->connect_status = status;
-    __atomic_add_fetch(&client_of(m)->connect_notifies, 1, __ATOMIC_SEQ_CST);
-}
 
 static void create(client *cl, const char *suffix)
 {
-    memset(cl, 0, sizeof *cl);
-    snprintf(cl->id, sizeof cl->id, "%s", tu_name(suffix));
-    TU_REQUIRE_EQ(nxd_mqtt_client_create(&cl->mqtt, "tls client", cl->id, (UINT)strlen(cl->id), &ip, &pool, cl->stack,
-                                         sizeof cl->stack, PRIORITY, NX_NULL, 0),
-                  NXD_MQTT_SUCCESS, "create");
-    nxd_mqtt_client_receive_notify_set(&cl->mqtt, on_receive);
-    nxd_mqtt_client_disconnect_notify_set(&cl->mqtt, on_disconnect);
-    cl->mqtt.nxd_mqtt_connect_notify = on_connect;
+    tu_netx_client_create(cl, suffix, &ip, &pool);
 }
 
 static UINT secure_connect(client *cl, unsigned port, ULONG wait)
 {
     NXD_ADDRESS a;
     tu_addr_v4_loopback(&a);
-    return nxd_mqtt_client_secure_connect(&cl->mqtt, &a, port, tls_setup, 30, NX_TRUE, wait);
+    return nxd_mqtt_client_secure_connect(&cl->mqtt, &a, port, tu_tls_setup, 30, NX_TRUE, wait);
 }
 
 /* Publishes `payload` with `qos` to `topic` (subscribed by cl) and takes it back. */
@@ -172,11 +75,7 @@ int main(void)
     tu_begin("netx_tls", 150);
     tu_broker_load(&broker);
     TU_REQUIRE(broker.tls_port != 0 && broker.mtls_port != 0, "the fixture has TLS listeners");
-    ca_der = tu_read_file(broker.tls_ca_der, &ca_len);
-    wrong_ca_der = tu_read_file(broker.tls_wrong_ca_der, &wrong_ca_len);
-    client_cert_der = tu_read_file(broker.tls_client_cert_der, &client_cert_len);
-    client_key_der = tu_read_file(broker.tls_client_key_der, &client_key_len);
-    nx_secure_tls_initialize();
+    tu_tls_load(&broker);
     TU_REQUIRE_EQ(nx_packet_pool_create(&pool, "pool", 1536, pool_memory, sizeof pool_memory), NX_SUCCESS, "pool");
     TU_REQUIRE_EQ(nx_ip_create(&ip, "ip", IP_ADDRESS(127, 0, 0, 1), 0xFF000000UL, &pool, NX_NULL, NX_NULL, 0, 1),
                   NX_SUCCESS, "IP instance");
@@ -189,17 +88,17 @@ int main(void)
     create(&c, "c");
     TU_CHECK_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, &a, broker.tls_port, NX_NULL, 30, NX_TRUE, WAIT), NX_PTR_ERROR,
                 "tls_setup NULL");
-    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(NX_NULL, &a, broker.tls_port, tls_setup, 30, NX_TRUE, WAIT),
+    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(NX_NULL, &a, broker.tls_port, tu_tls_setup, 30, NX_TRUE, WAIT),
                 NX_PTR_ERROR, "client NULL");
-    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, NX_NULL, broker.tls_port, tls_setup, 30, NX_TRUE, WAIT),
+    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, NX_NULL, broker.tls_port, tu_tls_setup, 30, NX_TRUE, WAIT),
                 NX_PTR_ERROR, "address NULL");
-    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, &a, 0, tls_setup, 30, NX_TRUE, WAIT), NX_INVALID_PORT,
+    TU_CHECK_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, &a, 0, tu_tls_setup, 30, NX_TRUE, WAIT), NX_INVALID_PORT,
                 "port 0");
-    TU_CHECK_EQ(setup.calls, 0, "tls_setup not called by the front-end checks");
-    setup.fail_with = 0x1234;
+    TU_CHECK_EQ(tu_tls.calls, 0, "tls_setup not called by the front-end checks");
+    tu_tls.fail_with = 0x1234;
     TU_CHECK_EQ(secure_connect(&c, broker.tls_port, WAIT), 0x1234, "tls_setup's code returned unchanged");
     TU_CHECK_EQ(c.mqtt.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE, "still idle");
-    setup.fail_with = 0;
+    tu_tls.fail_with = 0;
 
     tu_section("blocking secure connect, QoS 0/1/2 round trips");
     TU_REQUIRE_EQ(secure_connect(&c, broker.tls_port, WAIT), NXD_MQTT_SUCCESS, "secure_connect");
@@ -208,9 +107,9 @@ int main(void)
     round_trip(&c, topic, 0, "tls qos 0");
     round_trip(&c, topic, 1, "tls qos 1");
     round_trip(&c, topic, 2, "tls qos 2");
-    unsigned calls = setup.calls;
+    unsigned calls = tu_tls.calls;
     TU_CHECK_EQ(secure_connect(&c, broker.tls_port, WAIT), NXD_MQTT_ALREADY_CONNECTED, "secure_connect again");
-    TU_CHECK_EQ(setup.calls, calls, "without calling tls_setup on the live session");
+    TU_CHECK_EQ(tu_tls.calls, calls, "without calling tls_setup on the live session");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&c.mqtt), NXD_MQTT_SUCCESS, "disconnect");
 
     tu_section("the next plain connect is plain");
@@ -220,15 +119,15 @@ int main(void)
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&c.mqtt), NXD_MQTT_SUCCESS, "disconnect");
 
     tu_section("verification failures end the connect");
-    setup.wrong_ca = 1;
+    tu_tls.wrong_ca = 1;
     TU_CHECK_EQ(secure_connect(&c, broker.tls_port, WAIT), NXD_MQTT_CONNECT_FAILURE, "server certificate of another CA");
-    setup.wrong_ca = 0;
-    setup.sni = "wrong.example";
+    tu_tls.wrong_ca = 0;
+    tu_tls.sni = "wrong.example";
     TU_CHECK_EQ(secure_connect(&c, broker.tls_port, WAIT), NXD_MQTT_CONNECT_FAILURE, "server name that does not match");
-    setup.sni = broker.tls_server_name;
+    tu_tls.sni = broker.tls_server_name;
     TU_CHECK_EQ(secure_connect(&c, broker.tls_port, WAIT), NXD_MQTT_SUCCESS, "the right server name");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&c.mqtt), NXD_MQTT_SUCCESS, "disconnect");
-    setup.sni = NX_NULL;
+    tu_tls.sni = NX_NULL;
     TU_CHECK_EQ(nx_secure_tls_standin_session_count(), 0, "no TLS session left after failures");
 
     tu_section("mutual TLS");
@@ -240,11 +139,11 @@ int main(void)
                  "the listener requiring a client certificate refuses the client without one (0x%x)", s);
         TU_CHECK_EQ(c.mqtt.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE, "not connected");
     }
-    setup.client_certificate = 1;
+    tu_tls.client_certificate = 1;
     TU_CHECK_EQ(secure_connect(&c, broker.mtls_port, WAIT), NXD_MQTT_SUCCESS, "and accepts it with one");
     TU_CHECK(subscribe(&c, topic) && round_trip(&c, topic, 2, "mutual"), "round trip with mutual TLS");
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&c.mqtt), NXD_MQTT_SUCCESS, "disconnect");
-    setup.client_certificate = 0;
+    tu_tls.client_certificate = 0;
 
     tu_section("non-blocking secure connect");
     unsigned notes = c.connect_notifies;
@@ -284,9 +183,6 @@ int main(void)
     TU_CHECK_EQ(ip.nx_ip_tcp_created_sockets_count, 0, "no socket");
     TU_CHECK_EQ(pool.nx_packet_pool_available, pool.nx_packet_pool_total, "every pool packet is back");
     TU_CHECK_EQ(nx_secure_tls_standin_session_count(), 0, "no TLS session");
-    free(ca_der);
-    free(wrong_ca_der);
-    free(client_cert_der);
-    free(client_key_der);
+    tu_tls_free();
     return tu_end();
 }

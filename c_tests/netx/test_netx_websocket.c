@@ -14,89 +14,24 @@
  * - 30 connect / publish / disconnect cycles; delete; every pool packet back, no socket and no
  *   TLS session left.
  */
-#include "tx_api.h"
-#include "nx_api.h"
-#include "nx_secure_tls_api.h"
 #include "nx_websocket_client.h"
-#include "nxd_mqtt_client.h"
-#include "tu.h"
+#include "tu_netx_tls.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define PRIORITY 7
 #define WAIT (5 * NX_IP_PERIODIC_RATE)
 #define BIG 6000
-
-extern const NX_SECURE_TLS_CRYPTO nx_crypto_tls_ciphers;
 
 static NX_IP ip;
 static NX_PACKET_POOL pool;
 static ULONG pool_memory[512 * (1536 + sizeof(NX_PACKET) + 16) / sizeof(ULONG)];
 static tu_broker broker;
 
-static UCHAR tls_metadata[16 * 1024];
-static UCHAR tls_packet_buffer[16 * 1024];
-static NX_SECURE_X509_CERT remote_certificates[3];
-static UCHAR remote_certificate_buffers[3][4096];
-static unsigned char *ca_der;
-static size_t ca_len;
-
-static UINT tls_setup(NXD_MQTT_CLIENT *client, NX_SECURE_TLS_SESSION *session, NX_SECURE_X509_CERT *certificate,
-                      NX_SECURE_X509_CERT *trusted)
-{
-    (void)client;
-    (void)certificate;
-    UINT s = nx_secure_tls_session_create(session, &nx_crypto_tls_ciphers, tls_metadata, sizeof tls_metadata);
-    if (s == NX_SUCCESS)
-        s = nx_secure_tls_session_packet_buffer_set(session, tls_packet_buffer, sizeof tls_packet_buffer);
-    for (int i = 0; s == NX_SUCCESS && i < 3; i++)
-        s = nx_secure_tls_remote_certificate_allocate(session, &remote_certificates[i], remote_certificate_buffers[i],
-                                                      sizeof remote_certificate_buffers[i]);
-    if (s == NX_SUCCESS)
-        s = nx_secure_x509_certificate_initialize(trusted, ca_der, (USHORT)ca_len, NX_NULL, 0, NX_NULL, 0,
-                                                  NX_SECURE_X509_KEY_TYPE_NONE);
-    if (s == NX_SUCCESS)
-        s = nx_secure_tls_trusted_certificate_add(session, trusted);
-    return s;
-}
-
-typedef struct client {
-    NXD_MQTT_CLIENT mqtt;
-    ULONG stack[16384 / sizeof(ULONG)];
-    char id[96];
-    volatile unsigned notifies, disconnects, connect_notifies;
-    volatile UINT connect_status;
-} client;
-
-static client c;
+static tu_netx_client c;
 static UCHAR host[] = "localhost";
 static UCHAR path[] = "/mqtt";
 static unsigned char big[BIG], big_in[BIG];
-
-static client *client_of(NXD_MQTT_CLIENT *m)
-{
-    return (client *)(void *)m;
-}
-
-static void on_receive(NXD_MQTT_CLIENT *m, UINT count)
-{
-    (void)count;
-    __atomic_add_fetch(&client_of(m)->notifies, 1, __ATOMIC_SEQ_CST);
-}
-
-static void on_disconnect(NXD_MQTT_CLIENT *m)
-{
-    __atomic_add_fetch(&client_of(m)->disconnects, 1, __ATOMIC_SEQ_CST);
-}
-
-static VOID on_connect(NXD_MQTT_CLIENT *m, UINT status, VOID *context)
-{
-    (void)context;
-    client_of(m)->connect_status = status;
-    __atomic_add_fetch(&client_of(m)->connect_notifies, 1, __ATOMIC_SEQ_CST);
-}
 
 static UINT connect_ws(unsigned port, UINT keepalive, ULONG wait)
 {
@@ -134,8 +69,7 @@ int main(void)
     tu_begin("netx_websocket", 150);
     tu_broker_load(&broker);
     TU_REQUIRE(broker.ws_port != 0 && broker.wss_port != 0, "the fixture has WebSocket endpoints");
-    ca_der = tu_read_file(broker.tls_ca_der, &ca_len);
-    nx_secure_tls_initialize();
+    tu_tls_load(&broker);
     TU_REQUIRE_EQ(nx_packet_pool_create(&pool, "pool", 1536, pool_memory, sizeof pool_memory), NX_SUCCESS, "pool");
     TU_REQUIRE_EQ(nx_ip_create(&ip, "ip", IP_ADDRESS(127, 0, 0, 1), 0xFF000000UL, &pool, NX_NULL, NX_NULL, 0, 1),
                   NX_SUCCESS, "IP instance");
@@ -153,14 +87,7 @@ int main(void)
     TU_CHECK_EQ(nxd_mqtt_client_websocket_set(&never_created, host, 9, path, 0), NX_PTR_ERROR, "path length 0");
     TU_CHECK_EQ(nxd_mqtt_client_websocket_set(&never_created, host, 9, path, 5), NXD_MQTT_MUTEX_FAILURE,
                 "block not created");
-    memset(&c, 0, sizeof c);
-    snprintf(c.id, sizeof c.id, "%s", tu_name("c"));
-    TU_REQUIRE_EQ(nxd_mqtt_client_create(&c.mqtt, "ws client", c.id, (UINT)strlen(c.id), &ip, &pool, c.stack,
-                                         sizeof c.stack, PRIORITY, NX_NULL, 0),
-                  NXD_MQTT_SUCCESS, "create");
-    nxd_mqtt_client_receive_notify_set(&c.mqtt, on_receive);
-    nxd_mqtt_client_disconnect_notify_set(&c.mqtt, on_disconnect);
-    c.mqtt.nxd_mqtt_connect_notify = on_connect;
+    tu_netx_client_create(&c, "c", &ip, &pool);
     TU_CHECK_EQ(c.mqtt.nxd_mqtt_client_use_websocket, NX_FALSE, "no WebSocket before websocket_set");
     TU_REQUIRE_EQ(nxd_mqtt_client_websocket_set(&c.mqtt, host, (UINT)strlen((char *)host), path,
                                                 (UINT)strlen((char *)path)),
@@ -192,7 +119,7 @@ int main(void)
     tu_section("secure_connect over WebSocket (wss)");
     NXD_ADDRESS a;
     tu_addr_v4_loopback(&a);
-    TU_REQUIRE_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, &a, broker.wss_port, tls_setup, 30, NX_TRUE, WAIT),
+    TU_REQUIRE_EQ(nxd_mqtt_client_secure_connect(&c.mqtt, &a, broker.wss_port, tu_tls_setup, 30, NX_TRUE, WAIT),
                   NXD_MQTT_SUCCESS, "secure_connect");
     TU_CHECK(subscribe(topic), "subscribed");
     round_trip(topic, 2, "over wss", 8, big_in);
@@ -217,6 +144,6 @@ int main(void)
     TU_CHECK_EQ(ip.nx_ip_tcp_created_sockets_count, 0, "no socket");
     TU_CHECK_EQ(pool.nx_packet_pool_available, pool.nx_packet_pool_total, "every pool packet is back");
     TU_CHECK_EQ(nx_secure_tls_standin_session_count(), 0, "no TLS session");
-    free(ca_der);
+    tu_tls_free();
     return tu_end();
 }
