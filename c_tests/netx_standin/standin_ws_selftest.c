@@ -108,45 +108,7 @@ static ULONG pool_mem[POOL_PACKETS * (1536 + 128) / sizeof(ULONG)];
 static NX_PACKET_POOL pool;
 static NX_IP ip;
 
-static pthread_mutex_t notify_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t notify_cond = PTHREAD_COND_INITIALIZER;
-static unsigned notifies;
-
-static void on_receive(NX_TCP_SOCKET *s)
-{
-    (void)s;
-    pthread_mutex_lock(&notify_lock);
-    notifies++;
-    pthread_cond_broadcast(&notify_cond);
-    pthread_mutex_unlock(&notify_lock);
-}
-
-static unsigned notify_count(void)
-{
-    pthread_mutex_lock(&notify_lock);
-    unsigned n = notifies;
-    pthread_mutex_unlock(&notify_lock);
-    return n;
-}
-
-/* Waits for a receive notify after `seen` (or 50 ms: polling as a fallback). */
-static unsigned wait_notify(unsigned seen)
-{
-    pthread_mutex_lock(&notify_lock);
-    if (notifies == seen) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&notify_cond, &notify_lock, &ts);
-    }
-    unsigned n = notifies;
-    pthread_mutex_unlock(&notify_lock);
-    return n;
-}
+#include "standin_notify.h"
 
 /* connection status callback */
 static unsigned status_calls;
