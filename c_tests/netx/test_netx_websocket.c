@@ -11,14 +11,24 @@
  * - non-blocking connect over WebSocket: NX_IN_PROGRESS, then the connect notify with
  *   NXD_MQTT_SUCCESS, a round trip;
  * - secure_connect over WebSocket (wss): round trips;
+ * - a scripted WebSocket server (this file) that upgrades, answers CONNECT with a CONNACK in a
+ *   binary frame, then sends a text frame: the client ends the connection (disconnect notify),
+ *   its packets released (COMPATIBILITY item 15);
  * - 30 connect / publish / disconnect cycles; delete; every pool packet back, no socket and no
  *   TLS session left.
  */
 #include "nx_websocket_client.h"
 #include "tu_netx_tls.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define WAIT (5 * NX_IP_PERIODIC_RATE)
 #define BIG 6000
@@ -32,6 +42,91 @@ static tu_netx_client c;
 static UCHAR host[] = "localhost";
 static UCHAR path[] = "/mqtt";
 static unsigned char big[BIG], big_in[BIG];
+
+/* ---- scripted WebSocket server: upgrade, CONNACK, then a text frame --------------------------- */
+
+static int scripted_fd = -1;
+static unsigned scripted_port;
+static volatile int scripted_done;
+
+static int read_until(int fd, char *buf, size_t cap, const char *end)
+{
+    size_t n = 0;
+    while (n + 1 < cap) {
+        ssize_t r = read(fd, buf + n, 1);
+        if (r <= 0)
+            return -1;
+        n += (size_t)r;
+        buf[n] = 0;
+        if (strstr(buf, end))
+            return (int)n;
+    }
+    return -1;
+}
+
+static void *scripted_server(void *arg)
+{
+    (void)arg;
+    int fd = accept(scripted_fd, NULL, NULL);
+    char req[2048];
+    if (fd < 0 || read_until(fd, req, sizeof req, "\r\n\r\n") < 0)
+        goto out;
+    char *key = strstr(req, "Sec-WebSocket-Key:");
+    if (!key)
+        goto out;
+    key += strlen("Sec-WebSocket-Key:");
+    while (*key == ' ')
+        key++;
+    char joined[128];
+    int kl = (int)strcspn(key, "\r");
+    snprintf(joined, sizeof joined, "%.*s258EAFA5-E914-47DA-95CA-C5AB0DC85B11", kl, key);
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1((const unsigned char *)joined, strlen(joined), digest);
+    unsigned char accept_value[64];
+    EVP_EncodeBlock(accept_value, digest, SHA_DIGEST_LENGTH);
+    char resp[512];
+    int rl = snprintf(resp, sizeof resp,
+                      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n",
+                      accept_value);
+    if (write(fd, resp, (size_t)rl) != rl)
+        goto out;
+    /* The CONNECT frame (masked, binary): read its header and payload, then answer. */
+    unsigned char hdr[2];
+    if (read(fd, hdr, 2) != 2 || (hdr[0] & 0x0F) != 0x02 || !(hdr[1] & 0x80))
+        goto out;
+    size_t len = hdr[1] & 0x7F;
+    unsigned char rest[4 + 125];
+    if (len > 125 || read(fd, rest, 4 + len) != (ssize_t)(4 + len))
+        goto out;
+    const unsigned char connack[] = {0x82, 0x04, 0x20, 0x02, 0x00, 0x00};
+    const unsigned char text[] = {0x81, 0x05, 'h', 'e', 'l', 'l', 'o'};
+    if (write(fd, connack, sizeof connack) != (ssize_t)sizeof connack)
+        goto out;
+    usleep(300 * 1000);
+    if (write(fd, text, sizeof text) != (ssize_t)sizeof text)
+        goto out;
+    /* Wait for the client to end the connection. */
+    char sink[256];
+    while (read(fd, sink, sizeof sink) > 0) {
+    }
+    scripted_done = 1;
+out:
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+static void scripted_listen(void)
+{
+    scripted_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    TU_REQUIRE(scripted_fd >= 0 && bind(scripted_fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+                   listen(scripted_fd, 1) == 0 && getsockname(scripted_fd, (struct sockaddr *)&a, &al) == 0,
+               "scripted WebSocket server listens");
+    scripted_port = ntohs(a.sin_port);
+}
 
 static UINT connect_ws(unsigned port, UINT keepalive, ULONG wait)
 {
@@ -125,6 +220,18 @@ int main(void)
     round_trip(topic, 2, "over wss", 8, big_in);
     round_trip(topic, 1, big, BIG, big_in);
     TU_CHECK_EQ(nxd_mqtt_client_disconnect(&c.mqtt), NXD_MQTT_SUCCESS, "disconnect");
+
+    tu_section("a text frame from the server ends the connection");
+    scripted_listen();
+    pthread_t server;
+    TU_REQUIRE(pthread_create(&server, NULL, scripted_server, NULL) == 0, "scripted server thread");
+    unsigned drops_before = c.disconnects;
+    TU_CHECK_EQ(connect_ws(scripted_port, 30, WAIT), NXD_MQTT_SUCCESS, "connect to the scripted server");
+    TU_CHECK(tu_wait_count(&c.disconnects, drops_before + 1, 10000), "the text frame ended the connection");
+    TU_CHECK_EQ(c.mqtt.nxd_mqtt_client_state, NXD_MQTT_CLIENT_STATE_IDLE, "idle");
+    pthread_join(server, NULL);
+    TU_CHECK(scripted_done, "the client closed its side");
+    close(scripted_fd);
 
     tu_section("30 connect / publish / disconnect cycles over WebSocket");
     int ok = 1;
