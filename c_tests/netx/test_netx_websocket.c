@@ -14,7 +14,7 @@
  * - a scripted WebSocket server (this file) that upgrades, answers CONNECT with a CONNACK in a
  *   binary frame, then sends a text frame: the client ends the connection (disconnect notify),
  *   its packets released (COMPATIBILITY item 15);
- * - 30 connect / publish / disconnect cycles; delete; every pool packet back, no socket and no
+ * - 100 connect / publish / disconnect cycles; delete; every pool packet back, no socket and no
  *   TLS session left.
  */
 #include "nx_websocket_client.h"
@@ -233,9 +233,9 @@ int main(void)
     TU_CHECK(scripted_done, "the client closed its side");
     close(scripted_fd);
 
-    tu_section("30 connect / publish / disconnect cycles over WebSocket");
+    tu_section("100 connect / publish / disconnect cycles over WebSocket");
     int ok = 1;
-    for (int i = 0; i < 30 && ok; i++) {
+    for (int i = 0; i < 100 && ok; i++) {
         ok = connect_ws(broker.ws_port, 30, WAIT) == NXD_MQTT_SUCCESS &&
              nxd_mqtt_client_publish(&c.mqtt, (CHAR *)topic, (UINT)strlen(topic), (CHAR *)"cycle", 5, 0, 1, WAIT) ==
                  NXD_MQTT_SUCCESS &&
@@ -243,7 +243,7 @@ int main(void)
         if (!ok)
             TU_CHECK(0, "cycle %d failed", i);
     }
-    TU_CHECK(ok, "30 cycles");
+    TU_CHECK(ok, "100 cycles");
     TU_CHECK_EQ(nxd_mqtt_client_delete(&c.mqtt), NXD_MQTT_SUCCESS, "delete");
 
     tu_section("nothing left behind");
