@@ -47,6 +47,10 @@ if [ -d src/port/netx ]; then
     NXD_MQTT_THREADX_INCLUDE="$standin" NXD_MQTT_NETX_INCLUDE="$standin" \
         NXD_MQTT_USER_DEFINES="NX_ENABLE_EXTENDED_NOTIFY_SUPPORT NXD_MQTT_CLOUD_ENABLE" \
         cargo clippy --all-targets --no-default-features --features netx,std -- -D warnings
+    step "clippy with the NetX port built with TLS, WebSocket and the cloud helper (Azure IoT's configuration)"
+    NXD_MQTT_THREADX_INCLUDE="$standin" NXD_MQTT_NETX_INCLUDE="$standin" \
+        NXD_MQTT_USER_DEFINES="NX_ENABLE_EXTENDED_NOTIFY_SUPPORT NXD_MQTT_CLOUD_ENABLE NX_SECURE_ENABLE NXD_MQTT_OVER_WEBSOCKET" \
+        cargo clippy --all-targets --no-default-features --features netx,std -- -D warnings
 fi
 
 if [ -x scripts/check_header.sh ]; then
