@@ -82,6 +82,11 @@ pub enum Progress {
     Done,
     /// Not finished yet; ask again later (the port's readiness signal says when).
     InProgress,
+    /// One step of opening finished and the next one started (TCP established and the TLS
+    /// handshake begun, the handshake done and the WebSocket upgrade begun): a blocking
+    /// connect's timeout starts again for it, as each of the original's blocking steps has the
+    /// full timeout (COMPATIBILITY item 26). Otherwise as `InProgress`.
+    Advanced,
 }
 
 /// Why the transport failed.
@@ -485,7 +490,7 @@ where
                 self.link = Link::Open;
                 Phase::Connack
             }
-            Ok(Progress::InProgress) => {
+            Ok(Progress::InProgress | Progress::Advanced) => {
                 self.link = Link::Opening;
                 Phase::Transport
             }
@@ -765,6 +770,12 @@ where
                         continue;
                     }
                     Ok(Progress::InProgress) => return None,
+                    Ok(Progress::Advanced) => {
+                        if let Some(a) = self.attempt.as_mut() {
+                            a.since = now;
+                        }
+                        return None;
+                    }
                     Err(_) => return self.transport_failed(now),
                 },
                 Link::Open => {}

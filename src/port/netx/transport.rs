@@ -729,6 +729,7 @@ impl NetxTransport {
     /// TCP (and TLS) established: starts or continues the WebSocket upgrade when armed.
     #[cfg(nxd_mqtt_websocket)]
     fn ws_progress(&mut self) -> Result<Progress, TransportError> {
+        let started = self.ws.state.get() == WS_ARMED;
         let s = match self.ws.state.get() {
             WS_ARMED => {
                 self.ws.state.set(WS_CONNECTING);
@@ -769,6 +770,7 @@ impl NetxTransport {
                 }
                 Ok(Progress::Done)
             }
+            NX_IN_PROGRESS if started => Ok(Progress::Advanced),
             NX_IN_PROGRESS => Ok(Progress::InProgress),
             _ => Err(TransportError::Failed),
         }
@@ -852,6 +854,7 @@ impl NetxTransport {
     /// TCP is established: starts or continues the TLS handshake when TLS is armed.
     #[cfg(nxd_mqtt_tls)]
     fn tls_progress(&mut self) -> Result<Progress, TransportError> {
+        let started = self.tls.state.get() == TLS_ARMED;
         let s = match self.tls.state.get() {
             TLS_ARMED => {
                 self.tls.state.set(TLS_HANDSHAKE);
@@ -872,6 +875,7 @@ impl NetxTransport {
                 }
                 Ok(Progress::Done)
             }
+            NX_CONTINUE if started => Ok(Progress::Advanced),
             NX_CONTINUE => Ok(Progress::InProgress),
             _ => Err(TransportError::Failed),
         }
