@@ -26,30 +26,7 @@ extern const USHORT nx_crypto_ecc_supported_groups[];
 extern const NX_CRYPTO_METHOD *nx_crypto_ecc_curves[];
 extern const UINT nx_crypto_ecc_supported_groups_size;
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                \
-    do {                                                \
-        __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED); \
-        if (!(cond)) {                                  \
-            __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED); \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-            printf(__VA_ARGS__);                        \
-            printf("\n");                               \
-        }                                               \
-    } while (0)
-#define CHECK_EQ(a, b, what)                                                        \
-    do {                                                                            \
-        unsigned long a_ = (unsigned long)(a), b_ = (unsigned long)(b);             \
-        CHECK(a_ == b_, "%s: got 0x%lx, expected 0x%lx", what, a_, b_);             \
-    } while (0)
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#include "standin_selftest.h"
 
 /* ---- fixture ------------------------------------------------------------------------------------- */
 
@@ -59,47 +36,32 @@ static struct {
     char ca[512], wrong_ca[512], client_cert[512], client_key[512], client_ec_cert[512], client_ec_key[512];
 } fx;
 
+static void take_fixture(const char *key, const char *value)
+{
+    if (strcmp(key, "TLS_PORT") == 0)
+        fx.tls_port = (unsigned)atoi(value);
+    else if (strcmp(key, "MTLS_PORT") == 0)
+        fx.mtls_port = (unsigned)atoi(value);
+    else if (strcmp(key, "TLS_SERVER_NAME") == 0)
+        snprintf(fx.server_name, sizeof(fx.server_name), "%s", value);
+    else if (strcmp(key, "TLS_CA_DER") == 0)
+        snprintf(fx.ca, sizeof(fx.ca), "%s", value);
+    else if (strcmp(key, "TLS_WRONG_CA_DER") == 0)
+        snprintf(fx.wrong_ca, sizeof(fx.wrong_ca), "%s", value);
+    else if (strcmp(key, "TLS_CLIENT_CERT_DER") == 0)
+        snprintf(fx.client_cert, sizeof(fx.client_cert), "%s", value);
+    else if (strcmp(key, "TLS_CLIENT_KEY_DER") == 0)
+        snprintf(fx.client_key, sizeof(fx.client_key), "%s", value);
+    else if (strcmp(key, "TLS_CLIENT_EC_CERT_DER") == 0)
+        snprintf(fx.client_ec_cert, sizeof(fx.client_ec_cert), "%s", value);
+    else if (strcmp(key, "TLS_CLIENT_EC_KEY_DER") == 0)
+        snprintf(fx.client_ec_key, sizeof(fx.client_ec_key), "%s", value);
+}
+
 static int load_fixture(void)
 {
-    const char *dir = getenv("NXD_TEST_BROKER_DIR");
-    if (dir == NULL || *dir == 0) {
-        printf("NXD_TEST_BROKER_DIR not set: run through ctest (broker fixture)\n");
+    if (!fixture_read(take_fixture))
         return 0;
-    }
-    char path[600], line[700];
-    snprintf(path, sizeof(path), "%s/broker.env", dir);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        printf("cannot read %s\n", path);
-        return 0;
-    }
-    while (fgets(line, sizeof(line), f)) {
-        char *eq = strchr(line, '='), *nl = strchr(line, '\n');
-        if (nl)
-            *nl = 0;
-        if (eq == NULL)
-            continue;
-        *eq++ = 0;
-        if (strcmp(line, "TLS_PORT") == 0)
-            fx.tls_port = (unsigned)atoi(eq);
-        else if (strcmp(line, "MTLS_PORT") == 0)
-            fx.mtls_port = (unsigned)atoi(eq);
-        else if (strcmp(line, "TLS_SERVER_NAME") == 0)
-            snprintf(fx.server_name, sizeof(fx.server_name), "%s", eq);
-        else if (strcmp(line, "TLS_CA_DER") == 0)
-            snprintf(fx.ca, sizeof(fx.ca), "%s", eq);
-        else if (strcmp(line, "TLS_WRONG_CA_DER") == 0)
-            snprintf(fx.wrong_ca, sizeof(fx.wrong_ca), "%s", eq);
-        else if (strcmp(line, "TLS_CLIENT_CERT_DER") == 0)
-            snprintf(fx.client_cert, sizeof(fx.client_cert), "%s", eq);
-        else if (strcmp(line, "TLS_CLIENT_KEY_DER") == 0)
-            snprintf(fx.client_key, sizeof(fx.client_key), "%s", eq);
-        else if (strcmp(line, "TLS_CLIENT_EC_CERT_DER") == 0)
-            snprintf(fx.client_ec_cert, sizeof(fx.client_ec_cert), "%s", eq);
-        else if (strcmp(line, "TLS_CLIENT_EC_KEY_DER") == 0)
-            snprintf(fx.client_ec_key, sizeof(fx.client_ec_key), "%s", eq);
-    }
-    fclose(f);
     printf("TLS 127.0.0.1:%u, mutual TLS 127.0.0.1:%u, CA %s\n", fx.tls_port, fx.mtls_port, fx.ca);
     return fx.tls_port && fx.mtls_port && fx.ca[0] && fx.wrong_ca[0] && fx.client_cert[0] && fx.client_key[0] &&
            fx.client_ec_cert[0] && fx.client_ec_key[0] && fx.server_name[0];
@@ -130,7 +92,6 @@ static ULONG pool_mem[POOL_PACKETS * (1536 + 128) / sizeof(ULONG)];
 static NX_PACKET_POOL pool;
 static NX_IP ip;
 
-#include "standin_notify.h"
 
 static unsigned cert_callback_calls;
 static ULONG cert_callback_result;

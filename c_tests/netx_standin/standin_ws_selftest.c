@@ -30,30 +30,7 @@
 
 extern const NX_SECURE_TLS_CRYPTO nx_crypto_tls_ciphers;
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                          \
-    do {                                                          \
-        __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);         \
-        if (!(cond)) {                                            \
-            __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);           \
-            printf(__VA_ARGS__);                                  \
-            printf("\n");                                         \
-        }                                                         \
-    } while (0)
-#define CHECK_EQ(a, b, what)                                                    \
-    do {                                                                        \
-        unsigned long a_ = (unsigned long)(a), b_ = (unsigned long)(b);         \
-        CHECK(a_ == b_, "%s: got 0x%lx, expected 0x%lx", what, a_, b_);         \
-    } while (0)
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#include "standin_selftest.h"
 
 static void sleep_ms(unsigned ms)
 {
@@ -68,35 +45,20 @@ static struct {
     char ca[512];
 } fx;
 
+static void take_fixture(const char *key, const char *value)
+{
+    if (strcmp(key, "WS_PORT") == 0)
+        fx.ws_port = (unsigned)atoi(value);
+    else if (strcmp(key, "WSS_PORT") == 0)
+        fx.wss_port = (unsigned)atoi(value);
+    else if (strcmp(key, "TLS_CA_DER") == 0)
+        snprintf(fx.ca, sizeof(fx.ca), "%s", value);
+}
+
 static int load_fixture(void)
 {
-    const char *dir = getenv("NXD_TEST_BROKER_DIR");
-    if (dir == NULL || *dir == 0) {
-        printf("NXD_TEST_BROKER_DIR not set: run through ctest (broker fixture)\n");
+    if (!fixture_read(take_fixture))
         return 0;
-    }
-    char path[600], line[700];
-    snprintf(path, sizeof(path), "%s/broker.env", dir);
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        printf("cannot read %s\n", path);
-        return 0;
-    }
-    while (fgets(line, sizeof(line), f)) {
-        char *eq = strchr(line, '='), *nl = strchr(line, '\n');
-        if (nl)
-            *nl = 0;
-        if (eq == NULL)
-            continue;
-        *eq++ = 0;
-        if (strcmp(line, "WS_PORT") == 0)
-            fx.ws_port = (unsigned)atoi(eq);
-        else if (strcmp(line, "WSS_PORT") == 0)
-            fx.wss_port = (unsigned)atoi(eq);
-        else if (strcmp(line, "TLS_CA_DER") == 0)
-            snprintf(fx.ca, sizeof(fx.ca), "%s", eq);
-    }
-    fclose(f);
     printf("WebSocket 127.0.0.1:%u, over TLS 127.0.0.1:%u, CA %s\n", fx.ws_port, fx.wss_port, fx.ca);
     return fx.ws_port && fx.wss_port && fx.ca[0];
 }
@@ -108,7 +70,6 @@ static ULONG pool_mem[POOL_PACKETS * (1536 + 128) / sizeof(ULONG)];
 static NX_PACKET_POOL pool;
 static NX_IP ip;
 
-#include "standin_notify.h"
 
 /* connection status callback */
 static unsigned status_calls;

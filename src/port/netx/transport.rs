@@ -553,7 +553,7 @@ impl NetxTransport {
     /// Ends the connection at once, `wait` ticks at most for an orderly end (`NX_NO_WAIT`:
     /// a reset), and unbinds the socket.
     fn disconnect_now(&self, wait: ULONG) {
-        self.end_tls(wait);
+        self.end_layers(wait);
         if self.state() != NX_TCP_CLOSED {
             // SAFETY: created socket, not used by another thread (no close WAITING).
             unsafe { sys::nxd_mqtt_netx_tcp_disconnect(self.socket, wait) };
@@ -619,9 +619,10 @@ impl NetxTransport {
         Some((packet, n.min(bytes.len())))
     }
 
-    /// Ends and deletes the TLS session of a connection being ended, if any (`wait` ticks at
-    /// most for its close_notify).
-    fn end_tls(&self, wait: ULONG) {
+    /// Ends what runs on top of TCP for a connection being ended, if anything: the WebSocket
+    /// connection (close frame), then the TLS session (close_notify, then deleted); `wait`
+    /// ticks at most for each.
+    fn end_layers(&self, wait: ULONG) {
         #[cfg(nxd_mqtt_websocket)]
         if self.ws.ending.replace(false) {
             // SAFETY: the control block's WebSocket client, not used by anyone else now.
@@ -637,9 +638,10 @@ impl NetxTransport {
         let _ = wait;
     }
 
-    /// Marks the connection ending for TLS: the session (if any) is ended with the
-    /// disconnect, and the next connect is plain unless armed again.
-    fn tls_connection_end(&self) {
+    /// Marks the connection ending for the layers on top of TCP: the WebSocket connection and
+    /// the TLS session (if any) are ended with the disconnect ([`Self::end_layers`]), and the
+    /// next connect is plain unless armed again.
+    fn layers_connection_end(&self) {
         #[cfg(nxd_mqtt_websocket)]
         {
             let state = self.ws.state.replace(WS_OFF);
@@ -847,7 +849,7 @@ impl NetxTransport {
     /// time.
     pub fn settle(&mut self) -> Result<(), TransportError> {
         self.settle_close()?;
-        self.end_tls(NX_NO_WAIT);
+        self.end_layers(NX_NO_WAIT);
         Ok(())
     }
 
@@ -1084,9 +1086,9 @@ impl Transport for NetxTransport {
         self.drop_pending();
         self.spare_bytes.set(0);
         self.release_spares(usize::MAX);
-        self.tls_connection_end();
+        self.layers_connection_end();
         if !self.usable || !self.bound.get() {
-            self.end_tls(NX_NO_WAIT);
+            self.end_layers(NX_NO_WAIT);
             return;
         }
         let requested = match how {
@@ -1126,8 +1128,8 @@ impl Drop for NetxTransport {
     fn drop(&mut self) {
         self.drop_pending();
         self.release_spares(usize::MAX);
-        self.tls_connection_end();
-        self.end_tls(NX_NO_WAIT);
+        self.layers_connection_end();
+        self.end_layers(NX_NO_WAIT);
         #[cfg(nxd_mqtt_websocket)]
         self.delete_websocket();
     }
